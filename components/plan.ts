@@ -1,0 +1,279 @@
+// Turns one validated integration into plain policy documents and names: no Pulumi, no I/O, fully testable.
+import * as pulumi from "@pulumi/pulumi";
+import { accessPointArn, accessPointObjectsArn, bucketArn, bucketObjectsArn, iamArn, partitionOf, parsePrincipalArn } from "./arns";
+import type { BucketConfig, IntegrationConfig, StackConfig } from "./config";
+import {
+    allow,
+    assumeRoleWithExternalId,
+    kmsViaS3Condition,
+    listPrefixCondition,
+    policyDocument,
+    type PolicyDocument,
+    type PolicyStatement,
+} from "./policy/document";
+import { packStatements, policySize, roleCapacities, userCapacities, type StatementGroup } from "./policy/packing";
+import { vendorProfiles, type ActionSet, type VendorProfile } from "./vendors";
+import type { ExternalIdSource } from "./vendors/profile";
+
+/** The listing actions that honour the `s3:prefix` condition key (IAM catalog: ListBucket, ListBucketVersions). */
+export const prefixScopedListActions: readonly string[] = ["s3:ListBucket", "s3:ListBucketVersions"];
+
+/** Length of a generated ExternalId: 48 alphanumerics, about 285 bits. */
+export const generatedExternalIdLength = 48;
+
+export interface CorsRule {
+    ID: string;
+    AllowedMethods: string[];
+    AllowedOrigins: string[];
+    AllowedHeaders: string[];
+    ExposeHeaders: string[];
+    MaxAgeSeconds: number;
+}
+
+export interface KmsGrantPlan {
+    keyArn: string;
+    granteePrincipal: string;
+    operations: string[];
+}
+
+export interface AccessPointPlan {
+    name: string;
+    arn: string;
+    policy: PolicyDocument;
+}
+
+export interface BucketGrantPlan {
+    bucket: BucketConfig;
+    /** This integration's bucket-policy statements, every Sid starting with the integration's Sid prefix. */
+    statements: PolicyStatement[];
+    corsRules: CorsRule[];
+    accessPoint?: AccessPointPlan;
+    kmsGrant?: KmsGrantPlan;
+}
+
+export type PrincipalType = "role" | "user" | "account";
+
+export interface IntegrationPlan {
+    integration: IntegrationConfig;
+    profile: VendorProfile;
+    actions: ActionSet;
+    principalType: PrincipalType;
+    /** IAM name of the role or user we create; undefined for bucket-policy vendors. */
+    identityName?: string;
+    /** ARN of the principal that receives the permissions: our role or user, or the vendor's account. */
+    identityArn: string;
+    vendorPrincipals: string[];
+    externalIdSource: ExternalIdSource;
+    /** Identity-side documents, packed to IAM quotas: for a role the first is inline, the rest managed. */
+    permissionPolicies: PolicyDocument[];
+    buckets: BucketGrantPlan[];
+    /** Sid prefix of every statement this stack and integration own in a bucket or access point policy. */
+    sidPrefix: string;
+}
+
+export class PlanError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "PlanError";
+    }
+}
+
+/** Stack names may hold `_` and `.`; Sids and IAM names get only letters, digits and single hyphens. */
+export function stackSlug(stack: string): string {
+    return stack.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "stack";
+}
+
+/** `<integration>--<stack>--`: unique to this stack and integration, and unambiguous since names hold no `--`. */
+export function sidPrefixFor(integration: string, stack: string): string {
+    return `${integration}--${stackSlug(stack)}--`;
+}
+
+/** IAM role and user names: at most 64 characters, unique per stack so that dev and prod can share an account. */
+export function identityNameFor(integration: string, stack: string): string {
+    return `${integration}-${stackSlug(stack)}`.slice(0, 64);
+}
+
+/** The trust policy the role carries; null for vendors that do not assume a role. */
+export function trustPolicy(plan: IntegrationPlan, externalId: string): PolicyDocument | null {
+    if (plan.principalType !== "role") return null;
+    return policyDocument([assumeRoleWithExternalId(plan.vendorPrincipals, externalId)]);
+}
+
+interface Target {
+    bucket: BucketConfig;
+    accessPoint?: { name: string; arn: string };
+}
+
+/** The grant as statement groups over many buckets: one statement per action set, listing all resources. */
+function statementGroups(actions: ActionSet, targets: readonly Target[], accountId: string): StatementGroup[] {
+    const groups: StatementGroup[] = [];
+    const objectArns = targets.flatMap(({ bucket, accessPoint }) => [
+        bucketObjectsArn(bucket.name, bucket.region, bucket.prefix),
+        ...(accessPoint ? [accessPointObjectsArn(bucket.region, accountId, accessPoint.name, bucket.prefix)] : []),
+    ]);
+    if (actions.object.length > 0) groups.push({ sid: "ObjectAccess", actions: actions.object, resources: objectArns });
+
+    const listActions = actions.bucket.filter((action) => prefixScopedListActions.includes(action));
+    const otherBucketActions = actions.bucket.filter((action) => !prefixScopedListActions.includes(action));
+    // A prefix condition covers every resource in its statement, so buckets are grouped by prefix.
+    const prefixes = [...new Set(targets.map((t) => t.bucket.prefix))];
+    let prefixed = 0;
+    for (const prefix of listActions.length > 0 ? prefixes : []) {
+        const sameprefix = targets.filter((t) => t.bucket.prefix === prefix);
+        groups.push({
+            sid: prefix === "" ? "ListBuckets" : `ListUnderPrefix${++prefixed}`,
+            actions: listActions,
+            resources: sameprefix.flatMap(({ bucket, accessPoint }) => [bucketArn(bucket.name, bucket.region), ...(accessPoint ? [accessPoint.arn] : [])]),
+            ...(prefix === "" ? {} : { condition: listPrefixCondition(prefix) }),
+        });
+    }
+    if (otherBucketActions.length > 0) {
+        groups.push({ sid: "BucketAccess", actions: otherBucketActions, resources: targets.map(({ bucket }) => bucketArn(bucket.name, bucket.region)) });
+    }
+    // KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService).
+    const regions = [...new Set(targets.filter((t) => t.bucket.kmsKeyArn).map((t) => t.bucket.region))];
+    for (const region of regions) {
+        const keys = targets.filter((t) => t.bucket.kmsKeyArn && t.bucket.region === region).map((t) => t.bucket.kmsKeyArn!);
+        groups.push({ sid: `KmsViaS3${region.replace(/-/g, "")}`, actions: actions.kms, resources: keys, condition: kmsViaS3Condition(region) });
+    }
+    return groups;
+}
+
+function groupsToStatements(groups: readonly StatementGroup[], sidPrefix: string, principal?: PolicyStatement["Principal"]): PolicyStatement[] {
+    return groups.map((group) =>
+        allow({ sid: `${sidPrefix}${group.sid}`, principal, actions: group.actions, resources: group.resources, condition: group.condition }),
+    );
+}
+
+function corsRulesFor(profile: VendorProfile, integration: IntegrationConfig, sidPrefix: string): CorsRule[] {
+    if (!profile.cors || !integration.cors) return [];
+    return [
+        {
+            ID: sidPrefix.replace(/-+$/, ""),
+            AllowedMethods: [...profile.cors.methods],
+            AllowedOrigins: [...integration.cors.origins],
+            AllowedHeaders: [...profile.cors.headers],
+            ExposeHeaders: [],
+            MaxAgeSeconds: 3000,
+        },
+    ];
+}
+
+/** Plan one integration. Throws PlanError when the grant cannot fit IAM's quotas. */
+export function planIntegration(integration: IntegrationConfig, stack: StackConfig, stackName: string): IntegrationPlan {
+    const profile = vendorProfiles[integration.vendor];
+    const actions = profile.access.levels[integration.access]!;
+    const mode = profile.auth.modes[integration.auth]!;
+    const sidPrefix = sidPrefixFor(integration.name, stackName);
+    const iamPartition = partitionOf(integration.buckets[0].region);
+    const principalType: PrincipalType = integration.auth === "role" ? "role" : integration.auth === "accessKey" ? "user" : "account";
+    const identityName = principalType === "account" ? undefined : identityNameFor(integration.name, stackName);
+    const identityArn =
+        principalType === "account" ? integration.principal! : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
+
+    const targets: Target[] = integration.buckets.map((bucket) => ({
+        bucket,
+        ...(bucket.accessPointName
+            ? { accessPoint: { name: bucket.accessPointName, arn: accessPointArn(bucket.region, stack.accountId, bucket.accessPointName) } }
+            : {}),
+    }));
+    const groups = statementGroups(actions, targets, stack.accountId);
+    const permissionPolicies = packIdentityPolicies(integration, principalType, groups, stack, actions, targets);
+
+    const bucketPolicyPrincipal =
+        mode.bucketPolicyPrincipal === "vendor" ? integration.principal : mode.bucketPolicyPrincipal === "role" ? identityArn : undefined;
+    const vendorPrincipals = integration.principal ? [integration.principal] : [];
+    const crossAccountVendor = integration.principal !== undefined && parsePrincipalArn(integration.principal)?.accountId !== stack.accountId;
+    const buckets = targets.map((target): BucketGrantPlan => {
+        const { bucket, accessPoint } = target;
+        // Bucket-level KMS: a cross-account vendor account also needs the key to let it in (KMS grant).
+        const bucketGroups = statementGroups(actions, [{ bucket }], stack.accountId).filter((g) => !g.sid.startsWith("Kms"));
+        const kmsGrant =
+            bucket.kmsKeyArn && mode.bucketPolicyPrincipal === "vendor" && crossAccountVendor
+                ? { keyArn: bucket.kmsKeyArn, granteePrincipal: integration.principal!, operations: actions.kms.map((a) => a.replace(/^kms:/, "")) }
+                : undefined;
+        // An access point answers only to its own policy plus the bucket's; it names our role and nothing else.
+        const accessPointPlan = accessPoint && {
+            ...accessPoint,
+            policy: policyDocument(
+                groupsToStatements(
+                    statementGroups(actions, [target], stack.accountId)
+                        .filter((g) => !g.sid.startsWith("Kms") && g.sid !== "BucketAccess")
+                        .map((g) => ({ ...g, resources: g.resources.filter((r) => r.startsWith(accessPoint.arn)) })),
+                    sidPrefix,
+                    { AWS: identityArn },
+                ),
+            ),
+        };
+        return {
+            bucket,
+            statements: bucketPolicyPrincipal ? groupsToStatements(bucketGroups, sidPrefix, { AWS: bucketPolicyPrincipal }) : [],
+            corsRules: corsRulesFor(profile, integration, sidPrefix),
+            ...(accessPointPlan ? { accessPoint: accessPointPlan } : {}),
+            ...(kmsGrant ? { kmsGrant } : {}),
+        };
+    });
+
+    const plan: IntegrationPlan = {
+        integration,
+        profile,
+        actions,
+        principalType,
+        ...(identityName ? { identityName } : {}),
+        identityArn,
+        vendorPrincipals,
+        externalIdSource: mode.externalId,
+        permissionPolicies,
+        buckets,
+        sidPrefix,
+    };
+    checkTrustPolicySize(plan, stack);
+    return plan;
+}
+
+function packIdentityPolicies(
+    integration: IntegrationConfig,
+    principalType: PrincipalType,
+    groups: StatementGroup[],
+    stack: StackConfig,
+    actions: ActionSet,
+    targets: Target[],
+): PolicyDocument[] {
+    // The MLSpace side is rendered for the vendor to add to its own policies: one document, no quotas of ours.
+    if (principalType === "account") return [policyDocument(groupsToStatements(groups, ""))];
+    const capacities = principalType === "role" ? roleCapacities(stack.managedPoliciesPerRole) : userCapacities(stack.managedPoliciesPerRole);
+    const packed = packStatements(groups, capacities);
+    if (packed) return packed;
+    const fits = largestFittingPrefix(targets, (subset) => packStatements(statementGroups(actions, subset, stack.accountId), capacities) !== undefined);
+    const total = capacities.reduce((a, b) => a + b, 0);
+    throw new PlanError(
+        `integration ${integration.name}: ${integration.buckets.length} buckets do not fit IAM's identity-policy quotas ` +
+            `(${capacities.length} policies, ${total} characters in all for a ${principalType}). The first ${fits} buckets fit. ` +
+            `Raise the managed-policies-per-${principalType} quota (config managedPoliciesPerRole, now ${stack.managedPoliciesPerRole}, at most 20) ` +
+            `or split this integration into several.`,
+    );
+}
+
+/** The largest n such that the first n targets fit: binary search, since fitting is monotone in n. */
+export function largestFittingPrefix<T>(items: readonly T[], fits: (subset: readonly T[]) => boolean): number {
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (fits(items.slice(0, mid))) low = mid;
+        else high = mid - 1;
+    }
+    return low;
+}
+
+function checkTrustPolicySize(plan: IntegrationPlan, stack: StackConfig): void {
+    const external = plan.integration.externalId;
+    const sample = external.kind === "value" ? external.value : "x".repeat(generatedExternalIdLength);
+    const trust = trustPolicy(plan, sample);
+    if (trust && policySize(trust) > stack.trustPolicyMaxChars) {
+        throw new PlanError(
+            `integration ${plan.integration.name}: the trust policy is ${policySize(trust)} characters; IAM allows ${stack.trustPolicyMaxChars} ` +
+                `(raise trustPolicyMaxChars after raising the quota, up to 8192).`,
+        );
+    }
+}

@@ -1,0 +1,116 @@
+// Builds the synth render: what `pulumi up` would create, with every secret replaced by "[secret]".
+import { parseConfigMap, type StackConfig } from "../components/config";
+import type { PolicyDocument } from "../components/policy/document";
+import { trustPolicy, type CorsRule, type IntegrationPlan } from "../components/plan";
+import { mergedBucketPolicy } from "../components/bucketDocuments";
+import { planStack, type VendorAccessOutputs } from "../components/vendorAccess";
+import { validateResources, type Violation } from "../policypack/validate";
+import { redact, runUnderMocks, type RecordedResource } from "./mockEngine";
+import type { StackFile } from "./stackFile";
+
+export interface RenderedIntegration {
+    name: string;
+    vendor: string;
+    access: string;
+    auth: string;
+    principal: { type: "role" | "user" | "account"; arn: string };
+    vendorPrincipals: string[];
+    trustPolicy: PolicyDocument | null;
+    permissionPolicies: PolicyDocument[];
+    externalId: string | null;
+    actions: { bucket: readonly string[]; object: readonly string[]; kms: readonly string[] };
+    buckets: { name: string; region: string; prefix: string; kmsKeyArn: string | null }[];
+    handoff: unknown;
+}
+
+export interface RenderedBucket {
+    name: string;
+    region: string;
+    policyMode: string;
+    policy: PolicyDocument | null;
+    cors: CorsRule[] | null;
+    accessPoints: { name: string; arn: string; policy: PolicyDocument }[];
+}
+
+export interface Render {
+    project: string;
+    stack: string;
+    accountId: string;
+    integrations: RenderedIntegration[];
+    buckets: RenderedBucket[];
+    resources: { type: string; name: string; parent: string | null; props: Record<string, unknown> }[];
+    violations: Violation[];
+}
+
+export interface RenderOptions {
+    /** The program to run; defaults to the real `index.ts`. */
+    program?: () => Promise<VendorAccessOutputs>;
+    /** Account the mocked credentials belong to; defaults to the configured one. */
+    callerAccountId?: string;
+    liveBucketPolicies?: Record<string, string>;
+}
+
+function renderIntegration(plan: IntegrationPlan, outputs: VendorAccessOutputs, resources: RecordedResource[]): RenderedIntegration {
+    const { integration } = plan;
+    const identity = resources.find((r) => r.parent === integration.name && (r.type === "aws:iam/role:Role" || r.type === "aws:iam/user:User"));
+    return {
+        name: integration.name,
+        vendor: integration.vendor,
+        access: integration.access,
+        auth: integration.auth,
+        principal: { type: plan.principalType, arn: identity ? String(identity.state.arn) : plan.identityArn },
+        vendorPrincipals: plan.vendorPrincipals,
+        trustPolicy: trustPolicy(plan, "[secret]"),
+        permissionPolicies: plan.permissionPolicies,
+        externalId: plan.externalIdSource === "none" ? null : "[secret]",
+        actions: plan.actions,
+        buckets: plan.buckets.map(({ bucket }) => ({ name: bucket.name, region: bucket.region, prefix: bucket.prefix, kmsKeyArn: bucket.kmsKeyArn ?? null })),
+        handoff: outputs.handoffs[integration.name],
+    };
+}
+
+/** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
+export async function renderStack(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
+    const config: StackConfig = parseConfigMap(stackFile.config);
+    const { plans, buckets } = planStack(config, stackFile.stack);
+    const program = options.program ?? (() => require("../index") as Promise<VendorAccessOutputs>);
+    const run = await runUnderMocks(program, {
+        project: stackFile.project,
+        stack: stackFile.stack,
+        callerAccountId: options.callerAccountId ?? config.accountId,
+        region: stackFile.config["aws:region"] ?? "us-east-1",
+        config: stackFile.config,
+        secretKeys: stackFile.secretKeys,
+        liveBucketPolicies: options.liveBucketPolicies,
+    });
+    // ExternalIds are secrets wherever they came from, even a plain value in a stack file.
+    const secrets = new Set([...run.secretValues, ...stackFile.secretPlaceholders]);
+    for (const integration of config.integrations) if (integration.externalId.kind === "value") secrets.add(integration.externalId.value);
+
+    const violations = await validateResources(
+        run.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, props: unwrapSecrets(r.props) })),
+        { accountIds: [config.accountId] },
+    );
+    const render: Render = {
+        project: stackFile.project,
+        stack: stackFile.stack,
+        accountId: config.accountId,
+        integrations: plans.map((plan) => renderIntegration(plan, run.result, run.resources)),
+        buckets: buckets.map((bucket) => ({
+            name: bucket.bucket,
+            region: bucket.region,
+            policyMode: config.integrations.flatMap((i) => i.buckets).find((b) => b.name === bucket.bucket)!.bucketPolicyMode,
+            policy: mergedBucketPolicy(bucket) ?? null,
+            cors: bucket.contributions.some((c) => c.corsRules.length > 0) ? bucket.contributions.flatMap((c) => c.corsRules) : null,
+            accessPoints: plans.flatMap((plan) => plan.buckets.filter((b) => b.bucket.name === bucket.bucket && b.accessPoint).map((b) => b.accessPoint!)),
+        })),
+        resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, props: r.props })),
+        violations,
+    };
+    return redact(render, secrets);
+}
+
+/** The engine hands policies plain values; secrecy is tracked beside them, not inside. */
+export function unwrapSecrets<T>(value: T): T {
+    return redact(value, new Set());
+}
