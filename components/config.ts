@@ -58,7 +58,7 @@ export class ConfigError extends pulumi.RunError {
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
-// S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules").
+// S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules"); the Aquarium seed's example_bucket_name fails them.
 function bucketNameProblem(name: string): string | undefined {
     if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters";
     if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "may hold only lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit";
