@@ -49,7 +49,8 @@ export class BucketGrant extends pulumi.ComponentResource {
             new aws.kms.Grant(
                 `${name}-kms-grant`,
                 {
-                    name: name,
+                    // KMS grant names allow [a-zA-Z0-9:/_-]; bucket names may hold dots.
+                    name: name.replace(/\./g, "-"),
                     keyId: plan.kmsGrant.keyArn,
                     granteePrincipal: plan.kmsGrant.granteePrincipal,
                     operations: plan.kmsGrant.operations,
