@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { BucketPolicyMode } from "./config";
 import { policyDocument, toJson, type PolicyDocument, type PolicyStatement } from "./policy/document";
 import { iamQuotas } from "./policy/packing";
-import { PlanError, type CorsRule } from "./plan";
+import { PlanError, stackSlug, type CorsRule } from "./plan";
+import { canonicalStatement, parsePolicy, vendorAccessOwner, type LiveStatement } from "./sharedBucket/merge";
 
 export interface BucketContribution {
     /** Who contributes: the integration name, for error messages. */
@@ -17,6 +19,11 @@ export interface BucketDocumentsArgs {
     contributions: BucketContribution[];
     /** Statements the stack keeps in a policy it owns outright (exclusive mode). */
     baselineStatements: PolicyStatement[];
+}
+
+/** One bucket as the stack plans it: its mode decides who writes the documents (BucketGrant or BucketDocuments). */
+export interface PlannedBucket extends BucketDocumentsArgs {
+    policyMode: BucketPolicyMode;
 }
 
 /** The merged policy of one bucket, or undefined if nothing is granted in it. Throws if over 20 KB. */
@@ -39,8 +46,9 @@ export function mergedBucketPolicy(args: BucketDocumentsArgs): PolicyDocument | 
 }
 
 /**
- * One bucket's whole policy and CORS configuration, owned by this stack: every integration's statements
- * and rules in one document each, because S3 keeps exactly one of each per bucket.
+ * One bucket's whole policy and CORS configuration, owned by this stack (`bucketPolicyMode: exclusive`): the
+ * baseline statements plus every integration's statements and rules, in one document each, because S3 keeps
+ * exactly one of each per bucket. Anything else in them is replaced; shared mode uses BucketGrant's resources.
  */
 export class BucketDocuments extends pulumi.ComponentResource {
     readonly policy?: PolicyDocument;
@@ -72,5 +80,49 @@ export class BucketDocuments extends pulumi.ComponentResource {
             );
         }
         this.registerOutputs({ policy: this.policy && toJson(this.policy), corsRules: this.corsRules });
+    }
+}
+
+/**
+ * The statements of a live policy that an exclusive-mode stack would drop: everything that is neither in the
+ * policy it will write nor written by this stack (Sid `<integration>--<stack>--`, even for a removed integration).
+ */
+export function droppedLiveStatements(livePolicy: string | undefined, bucket: string, desired: readonly PolicyStatement[], stackName: string): LiveStatement[] {
+    const live = parsePolicy(bucket, livePolicy);
+    const kept = new Set(desired.map(canonicalStatement));
+    const ours = `--${stackSlug(stackName)}--`;
+    return (live?.Statement ?? []).filter((statement) => !kept.has(canonicalStatement(statement)) && !vendorAccessOwner(statement.Sid)?.endsWith(ours));
+}
+
+/** The live policy of a bucket, or undefined when it has none (S3: NoSuchBucketPolicy). */
+async function liveBucketPolicy(bucket: string, region: string): Promise<string | undefined> {
+    try {
+        return (await aws.s3.getBucketPolicy({ bucket, region })).policy;
+    } catch (error) {
+        // The data source fails on a bucket without a policy: "couldn't find resource" (pulumi-aws #5683), or S3's NoSuchBucketPolicy.
+        if (/NoSuchBucketPolicy|couldn't find resource/i.test(String((error as Error)?.message ?? error))) return undefined;
+        throw error;
+    }
+}
+
+/**
+ * Fail, listing them, when an exclusive-mode bucket's live policy holds statements the stack would drop.
+ * Runs at preview, before anything is registered: replacing a policy is silent data loss otherwise.
+ */
+export async function assertExclusiveBucketsKeepLiveStatements(buckets: readonly PlannedBucket[], stackName: string): Promise<void> {
+    const problems: string[] = [];
+    for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {
+        const desired = mergedBucketPolicy(bucket)?.Statement ?? [];
+        const dropped = droppedLiveStatements(await liveBucketPolicy(bucket.bucket, bucket.region), bucket.bucket, desired, stackName);
+        if (dropped.length === 0) continue;
+        problems.push(
+            `bucket ${bucket.bucket} (bucketPolicyMode: exclusive): its live policy has ${dropped.length} statement${dropped.length === 1 ? "" : "s"} this stack would drop:\n` +
+                dropped.map((statement) => `    - ${typeof statement.Sid === "string" ? `Sid ${statement.Sid}` : "(no Sid)"}: ${JSON.stringify(statement)}`).join("\n"),
+        );
+    }
+    if (problems.length > 0) {
+        throw new PlanError(
+            `${problems.join("\n")}\nTo keep them, add them to that bucket's baselineStatements; to leave other statements alone, use bucketPolicyMode: shared (docs/shared-buckets.md).`,
+        );
     }
 }

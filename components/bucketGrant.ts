@@ -2,20 +2,29 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "./policy/document";
 import type { BucketGrantPlan } from "./plan";
+import { BucketCorsRules } from "./sharedBucket/bucketCorsRules";
+import { BucketPolicyStatements } from "./sharedBucket/bucketPolicyStatements";
 
 export interface BucketGrantArgs {
     plan: BucketGrantPlan;
+    /** The integration's Sid prefix (`plan.sidPrefix`): it owns the statements and, without the dashes, the CORS rule IDs. */
+    sidPrefix: string;
 }
 
 /**
  * The bucket side of one integration on one bucket: its access point and KMS grant, and the bucket-policy
- * statements and CORS rules it contributes. The contributions are written by the bucket's policy owner,
- * so that integrations sharing a bucket never take the whole document from each other.
+ * statements and CORS rules it contributes. In shared mode (the default) it writes those itself, statement by
+ * statement and rule by rule, so that integrations and stacks sharing a bucket never take the whole document
+ * from each other; in exclusive mode the stack's BucketDocuments writes them.
  */
 export class BucketGrant extends pulumi.ComponentResource {
     readonly bucketName: string;
     readonly region: string;
     readonly accessPointArn?: pulumi.Output<string>;
+    /** Shared mode: this integration's statements in the bucket policy, when it has any. */
+    readonly policyStatements?: BucketPolicyStatements;
+    /** Shared mode: this integration's rules in the bucket's CORS configuration, when it has any. */
+    readonly corsRules?: BucketCorsRules;
 
     constructor(name: string, args: BucketGrantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vendor-access:index:BucketGrant", name, {}, opts);
@@ -59,6 +68,29 @@ export class BucketGrant extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        this.registerOutputs({ bucketName: this.bucketName, region: this.region, accessPointArn: this.accessPointArn });
+        if (plan.bucket.bucketPolicyMode === "shared") {
+            if (plan.statements.length > 0) {
+                this.policyStatements = new BucketPolicyStatements(
+                    `${name}-policy-statements`,
+                    { bucket: plan.bucket.name, region: plan.bucket.region, sidPrefix: args.sidPrefix, statements: plan.statements },
+                    { parent: this },
+                );
+            }
+            if (plan.corsRules.length > 0) {
+                this.corsRules = new BucketCorsRules(
+                    `${name}-cors-rules`,
+                    // plan.ts names CORS rules by the Sid prefix without its trailing dashes: `<integration>--<stack>`.
+                    { bucket: plan.bucket.name, region: plan.bucket.region, ruleIdPrefix: args.sidPrefix.replace(/-+$/, ""), rules: plan.corsRules },
+                    { parent: this },
+                );
+            }
+        }
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            region: this.region,
+            accessPointArn: this.accessPointArn,
+            policyDrift: this.policyStatements?.drift,
+            corsDrift: this.corsRules?.drift,
+        });
     }
 }

@@ -113,7 +113,11 @@ export async function runUnderMocks<T>(program: () => Promise<T>, env: MockEnvir
                     return { accountId: env.callerAccountId, arn: `arn:aws:iam::${env.callerAccountId}:user/synth`, userId: "AIDASYNTH", id: env.callerAccountId };
                 case "aws:s3/getBucketPolicy:getBucketPolicy": {
                     const policy = env.liveBucketPolicies?.[String(args.inputs.bucket)];
-                    if (policy === undefined) throw new Error(`NoSuchBucketPolicy: The bucket policy does not exist (bucket ${String(args.inputs.bucket)})`);
+                    if (policy === undefined) {
+                        const message = `NoSuchBucketPolicy: The bucket policy does not exist (bucket ${String(args.inputs.bucket)})`;
+                        // The SDK's invoke rethrows only `details`, as the engine's gRPC errors carry the message there.
+                        throw Object.assign(new Error(message), { details: message });
+                    }
                     return { bucket: args.inputs.bucket, policy, id: args.inputs.bucket };
                 }
                 default:

@@ -1,8 +1,8 @@
 // Builds the synth render: what `pulumi up` would create, with every secret replaced by "[secret]".
-import { parseConfigMap, type StackConfig } from "../components/config";
+import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../components/config";
 import type { PolicyDocument } from "../components/policy/document";
 import { trustPolicy, type CorsRule, type IntegrationPlan } from "../components/plan";
-import { mergedBucketPolicy } from "../components/bucketDocuments";
+import { mergedBucketPolicy, type PlannedBucket } from "../components/bucketDocuments";
 import { planStack, type VendorAccessOutputs } from "../components/vendorAccess";
 import { validateResources, type Violation } from "../policypack/validate";
 import { redact, runUnderMocks, type RecordedResource } from "./mockEngine";
@@ -26,9 +26,16 @@ export interface RenderedIntegration {
 export interface RenderedBucket {
     name: string;
     region: string;
-    policyMode: string;
+    policyMode: BucketPolicyMode;
+    /** Shared: the statements this stack contributes, as a document. Exclusive: the whole policy it writes. */
     policy: PolicyDocument | null;
+    /** Shared: the CORS rules this stack contributes. Exclusive: the whole CORS configuration. */
     cors: CorsRule[] | null;
+    /** What becomes of statements and CORS rules on the bucket that this stack does not own. */
+    foreignContent: "preserved" | "replaced";
+    /** Shared: the Sid prefixes and CORS rule IDs by which this stack's integrations own their content. */
+    ownedBy: { sidPrefixes: string[]; corsRuleIds: string[] };
+    note: string;
     accessPoints: { name: string; arn: string; policy: PolicyDocument }[];
 }
 
@@ -96,18 +103,39 @@ export async function renderStack(stackFile: StackFile, options: RenderOptions =
         stack: stackFile.stack,
         accountId: config.accountId,
         integrations: plans.map((plan) => renderIntegration(plan, run.result, run.resources)),
-        buckets: buckets.map((bucket) => ({
-            name: bucket.bucket,
-            region: bucket.region,
-            policyMode: config.integrations.flatMap((i) => i.buckets).find((b) => b.name === bucket.bucket)!.bucketPolicyMode,
-            policy: mergedBucketPolicy(bucket) ?? null,
-            cors: bucket.contributions.some((c) => c.corsRules.length > 0) ? bucket.contributions.flatMap((c) => c.corsRules) : null,
-            accessPoints: plans.flatMap((plan) => plan.buckets.filter((b) => b.bucket.name === bucket.bucket && b.accessPoint).map((b) => b.accessPoint!)),
-        })),
-        resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, props: r.props })),
+        buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
+        resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, props: withoutProviderCode(r.props) })),
         violations,
     };
     return redact(render, secrets);
+}
+
+function renderBucket(bucket: PlannedBucket, plans: IntegrationPlan[]): RenderedBucket {
+    const shared = bucket.policyMode === "shared";
+    const grants = plans.flatMap((plan) => plan.buckets.filter((b) => b.bucket.name === bucket.bucket).map((grant) => ({ plan, grant })));
+    return {
+        name: bucket.bucket,
+        region: bucket.region,
+        policyMode: bucket.policyMode,
+        policy: mergedBucketPolicy(bucket) ?? null,
+        cors: bucket.contributions.some((c) => c.corsRules.length > 0) ? bucket.contributions.flatMap((c) => c.corsRules) : null,
+        foreignContent: shared ? "preserved" : "replaced",
+        ownedBy: {
+            sidPrefixes: grants.filter(({ grant }) => grant.statements.length > 0).map(({ plan }) => plan.sidPrefix),
+            corsRuleIds: grants.flatMap(({ grant }) => grant.corsRules.map((rule) => rule.ID)),
+        },
+        note: shared
+            ? "shared: this stack adds, updates and removes only the statements and CORS rules listed here (owned by Sid prefix and rule ID); every other statement and rule on the bucket is preserved"
+            : "exclusive: this stack writes the whole bucket policy (baselineStatements plus its statements) and the whole CORS configuration; anything else on the bucket is replaced",
+        accessPoints: grants.filter(({ grant }) => grant.accessPoint).map(({ grant }) => grant.accessPoint!),
+    };
+}
+
+/** A dynamic resource's props carry its provider's serialized code, which is noise in a render. */
+function withoutProviderCode(props: Record<string, unknown>): Record<string, unknown> {
+    if (!("__provider" in props)) return props;
+    const { __provider: _code, ...rest } = props;
+    return rest;
 }
 
 /** The engine hands policies plain values; secrecy is tracked beside them, not inside. */
