@@ -1,0 +1,26 @@
+// The Pulumi type tokens the pack inspects, in one place so that the rules and the tests agree on them.
+
+export const iamPolicy = "aws:iam/policy:Policy";
+export const iamRolePolicy = "aws:iam/rolePolicy:RolePolicy";
+export const iamUserPolicy = "aws:iam/userPolicy:UserPolicy";
+export const iamRole = "aws:iam/role:Role";
+export const s3BucketPolicy = "aws:s3/bucketPolicy:BucketPolicy";
+export const s3AccessPoint = "aws:s3/accessPoint:AccessPoint";
+/** The token the AWS provider really registers for `aws.s3control.AccessPointPolicy`. */
+export const s3controlAccessPointPolicy = "aws:s3control/accessPointPolicy:AccessPointPolicy";
+/** The spelling issue 3 uses; no provider registers it today, but a resource of that type is inspected all the same. */
+export const s3AccessPointPolicy = "aws:s3/accessPointPolicy:AccessPointPolicy";
+export const kmsKey = "aws:kms/key:Key";
+export const kmsKeyPolicy = "aws:kms/keyPolicy:KeyPolicy";
+/** A bucket's deprecated inline `policy` and `corsRules` also own the whole document (aws v7 `aws.s3.Bucket`). */
+export const s3Bucket = "aws:s3/bucket:Bucket";
+export const s3BucketV2 = "aws:s3/bucketV2:BucketV2";
+export const s3BucketCorsConfiguration = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
+export const s3BucketCorsConfigurationV2 = "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2";
+
+/** Every Pulumi dynamic resource registers under this one type; `props.resourceKind` says which of ours it is. */
+export const dynamicResource = "pulumi-nodejs:dynamic:Resource";
+/** Statement-level bucket policy: adds and removes only the statements whose Sid starts with `sidPrefix`. */
+export const bucketPolicyStatementsKind = "vendor-access:BucketPolicyStatements";
+/** Rule-level CORS: adds and removes only the rules whose ID starts with `ruleIdPrefix`. */
+export const bucketCorsRulesKind = "vendor-access:BucketCorsRules";
