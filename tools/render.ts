@@ -4,7 +4,7 @@ import type { PolicyDocument } from "../components/policy/document";
 import { trustPolicy, type CorsRule, type IntegrationPlan } from "../components/plan";
 import { mergedBucketPolicy, type PlannedBucket } from "../components/bucketDocuments";
 import { planStack, type VendorAccessOutputs } from "../components/vendorAccess";
-import { validateResources, type Violation } from "../policypack/validate";
+import { validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
 import { redact, runUnderMocks, type RecordedResource } from "./mockEngine";
 import type { StackFile } from "./stackFile";
 
@@ -55,6 +55,8 @@ export interface RenderOptions {
     /** Account the mocked credentials belong to; defaults to the configured one. */
     callerAccountId?: string;
     liveBucketPolicies?: Record<string, string>;
+    /** A policy-config.json for the pack (allowlist, enforcement levels, exemptions). */
+    policyConfig?: PolicyConfigFile;
 }
 
 function renderIntegration(plan: IntegrationPlan, outputs: VendorAccessOutputs, resources: RecordedResource[]): RenderedIntegration {
@@ -95,8 +97,8 @@ export async function renderStack(stackFile: StackFile, options: RenderOptions =
     for (const integration of config.integrations) if (integration.externalId.kind === "value") secrets.add(integration.externalId.value);
 
     const violations = await validateResources(
-        run.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, props: unwrapSecrets(r.props) })),
-        { accountIds: [config.accountId] },
+        run.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.props) })),
+        { accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars, project: stackFile.project, stack: stackFile.stack, policyConfig: options.policyConfig },
     );
     const render: Render = {
         project: stackFile.project,

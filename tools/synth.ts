@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { ConfigError } from "../components/config";
 import { PlanError } from "../components/plan";
+import { loadPolicyConfig, PolicyConfigError } from "../policypack/validate";
 import { renderStack, type Render } from "./render";
 import { loadStackFile } from "./stackFile";
 
@@ -11,6 +12,7 @@ interface SynthArgs {
     stack?: string;
     configFile?: string;
     json?: string;
+    policyConfig?: string;
     quiet: boolean;
 }
 
@@ -26,6 +28,7 @@ function parseArgs(argv: string[]): SynthArgs {
         if (flag === "--stack" || flag === "-s") args.stack = value();
         else if (flag === "--config-file") args.configFile = value();
         else if (flag === "--json") args.json = value();
+        else if (flag === "--policy-config") args.policyConfig = value();
         else if (flag === "--quiet") args.quiet = true;
         else throw new UsageError(`unknown argument ${flag}`);
     }
@@ -54,7 +57,7 @@ export function printSummary(render: Render): void {
     for (const bucket of render.buckets) {
         out.push(`Bucket ${bucket.name} (${bucket.region}, ${bucket.policyMode} policy)`);
         for (const statement of bucket.policy?.Statement ?? []) {
-            out.push(`  statement ${statement.Sid ?? "(no Sid)"}: ${statement.Effect} ${JSON.stringify(statement.Principal)} ${statement.Action.join(", ")} on ${(statement.Resource ?? []).join(", ")}${statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : ""}`);
+            out.push(`  statement ${statement.Sid ?? "(no Sid)"}: ${statement.Effect} ${JSON.stringify(statement.Principal)} ${[statement.Action].flat().join(", ")} on ${[statement.Resource ?? []].flat().join(", ")}${statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : ""}`);
         }
         if (!bucket.policy) out.push("  no bucket-policy statements");
         for (const rule of bucket.cors ?? []) out.push(`  CORS ${rule.ID}: ${rule.AllowedMethods.join(",")} from ${rule.AllowedOrigins.join(", ")}`);
@@ -71,18 +74,18 @@ async function main(): Promise<number> {
     try {
         args = parseArgs(process.argv.slice(2));
     } catch (error) {
-        process.stderr.write(`synth: ${(error as Error).message}\nusage: npm run synth -- (--stack <name> | --config-file <path>) [--json <file>] [--quiet]\n`);
+        process.stderr.write(`synth: ${(error as Error).message}\nusage: npm run synth -- (--stack <name> | --config-file <path>) [--json <file>] [--policy-config <file>] [--quiet]\n`);
         return 2;
     }
     try {
         const stackFile = loadStackFile({ stack: args.stack, configFile: args.configFile });
-        const render = await renderStack(stackFile);
+        const render = await renderStack(stackFile, args.policyConfig ? { policyConfig: loadPolicyConfig(args.policyConfig) } : {});
         if (args.json) writeFileSync(args.json, `${JSON.stringify(render, null, 2)}\n`);
         if (!args.quiet) printSummary(render);
         if (args.json) process.stdout.write(`Wrote ${args.json}\n`);
         return render.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     } catch (error) {
-        if (error instanceof ConfigError || error instanceof PlanError || (error as Error).name === "StackFileError") {
+        if (error instanceof ConfigError || error instanceof PlanError || error instanceof PolicyConfigError || (error as Error).name === "StackFileError") {
             process.stderr.write(`${(error as Error).message}\n`);
             return 2;
         }
