@@ -2,15 +2,22 @@
 import { build, parse } from "@aws-sdk/util-arn-parser";
 import { partition } from "@aws-sdk/core/client";
 
+// The SDK's partition lookup scans its whole table; a grant over thousands of buckets asks for a handful of regions.
+const partitionCache = new Map<string, ReturnType<typeof partition> & { description?: string }>();
+function partitionInfo(region: string) {
+    let info = partitionCache.get(region);
+    if (!info) partitionCache.set(region, (info = partition(region)));
+    return info;
+}
+
 /** True for a region the SDK's partition table lists (e.g. `us-west-2`), false for `us-west-9` or `aws-global`. */
 export function isKnownRegion(region: string): boolean {
-    const info = partition(region) as { description?: string };
-    return info.description !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region);
+    return partitionInfo(region).description !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region);
 }
 
 /** `aws`, `aws-cn`, `aws-us-gov`, ... for a region. */
 export function partitionOf(region: string): string {
-    return partition(region).name;
+    return partitionInfo(region).name;
 }
 
 export function bucketArn(bucket: string, region: string): string {

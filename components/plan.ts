@@ -11,7 +11,15 @@ import {
     type PolicyDocument,
     type PolicyStatement,
 } from "./policy/document";
-import { packStatements, policySize, roleCapacities, userCapacities, type StatementGroup } from "./policy/packing";
+import {
+    largestPackableBucketCount,
+    packStatements,
+    policySize,
+    roleCapacities,
+    theoreticalBucketBound,
+    userCapacities,
+    type StatementGroup,
+} from "./policy/packing";
 import { vendorProfiles, type ActionSet, type VendorProfile } from "./vendors";
 import type { ExternalIdSource } from "./vendors/profile";
 
@@ -159,6 +167,33 @@ function corsRulesFor(profile: VendorProfile, integration: IntegrationConfig, si
     ];
 }
 
+function targetsOf(integration: IntegrationConfig, accountId: string): Target[] {
+    return integration.buckets.map((bucket) => ({
+        bucket,
+        ...(bucket.accessPointName ? { accessPoint: { name: bucket.accessPointName, arn: accessPointArn(bucket.region, accountId, bucket.accessPointName) } } : {}),
+    }));
+}
+
+/** The identity-side statement groups of an integration, before packing: what the packer and the bucket bound work from. */
+export function identityStatementGroups(integration: IntegrationConfig, stack: StackConfig): StatementGroup[] {
+    const actions = vendorProfiles[integration.vendor].access.levels[integration.access]!;
+    return statementGroups(actions, targetsOf(integration, stack.accountId), stack.accountId);
+}
+
+/**
+ * How many of the integration's buckets (in config order) the packer holds within IAM's quotas, and the
+ * theoretical bound for the same bucket names (packing.ts, theoreticalBucketBound). Bucket-policy vendors
+ * (MLSpace) carry no identity policy of ours, so only their bucket count is returned.
+ */
+export function bucketCapacity(integration: IntegrationConfig, stack: StackConfig): { packed: number; bound: number } {
+    const count = integration.buckets.length;
+    const auth = integration.auth;
+    if (auth !== "role" && auth !== "accessKey") return { packed: count, bound: count };
+    const capacities = auth === "role" ? roleCapacities(stack.managedPoliciesPerRole) : userCapacities(stack.managedPoliciesPerRole);
+    const groupsFor = (n: number) => identityStatementGroups({ ...integration, buckets: integration.buckets.slice(0, n) }, stack);
+    return { packed: largestPackableBucketCount(count, groupsFor, capacities), bound: theoreticalBucketBound(count, groupsFor, capacities) };
+}
+
 /** Plan one integration. Throws PlanError when the grant cannot fit IAM's quotas. */
 export function planIntegration(integration: IntegrationConfig, stack: StackConfig, stackName: string): IntegrationPlan {
     const profile = vendorProfiles[integration.vendor];
@@ -171,12 +206,7 @@ export function planIntegration(integration: IntegrationConfig, stack: StackConf
     const identityArn =
         principalType === "account" ? integration.principal! : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
 
-    const targets: Target[] = integration.buckets.map((bucket) => ({
-        bucket,
-        ...(bucket.accessPointName
-            ? { accessPoint: { name: bucket.accessPointName, arn: accessPointArn(bucket.region, stack.accountId, bucket.accessPointName) } }
-            : {}),
-    }));
+    const targets = targetsOf(integration, stack.accountId);
     const groups = statementGroups(actions, targets, stack.accountId);
     const permissionPolicies = packIdentityPolicies(integration, principalType, groups, stack, actions, targets);
 
