@@ -55,7 +55,7 @@ export function printSummary(render: Render): void {
         out.push(`  handoff:        ${JSON.stringify(integration.handoff)}`, "");
     }
     for (const bucket of render.buckets) {
-        out.push(`Bucket ${bucket.name} (${bucket.region}, ${bucket.policyMode} policy)`);
+        out.push(`Bucket ${bucket.name} (${bucket.region}, ${bucket.policyMode} policy)`, `  ${bucket.note}`);
         for (const statement of bucket.policy?.Statement ?? []) {
             out.push(`  statement ${statement.Sid ?? "(no Sid)"}: ${statement.Effect} ${JSON.stringify(statement.Principal)} ${[statement.Action].flat().join(", ")} on ${[statement.Resource ?? []].flat().join(", ")}${statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : ""}`);
         }
