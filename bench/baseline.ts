@@ -5,9 +5,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { mergedBucketPolicy, type BucketDocumentsArgs } from "../components/bucketDocuments";
+import { corsRuleArgs, mergedBucketPolicy, type BucketDocumentsArgs } from "../components/bucketDocuments";
 import type { StackConfig } from "../components/config";
-import { generatedExternalIdLength, trustPolicy, type BucketGrantPlan, type IntegrationPlan } from "../components/plan";
+import { corsRuleIdPrefixFor, generatedExternalIdLength, trustPolicy, type BucketGrantPlan, type IntegrationPlan } from "../components/plan";
 import { toJson } from "../components/policy/document";
 import { BucketCorsRules } from "../components/sharedBucket/bucketCorsRules";
 import { BucketPolicyStatements } from "../components/sharedBucket/bucketPolicyStatements";
@@ -62,7 +62,7 @@ function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): voi
         new BucketCorsRules(`${name}-cors-rules`, {
             bucket: grant.bucket.name,
             region: grant.bucket.region,
-            ruleIdPrefix: plan.sidPrefix.replace(/-+$/, ""),
+            ruleIdPrefix: corsRuleIdPrefixFor(plan.sidPrefix),
             rules: grant.corsRules,
         });
     }
@@ -77,7 +77,7 @@ function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): voi
     }
     if (grant.kmsGrant) {
         new aws.kms.Grant(`${name}-kms-grant`, {
-            name,
+            name: name.replace(/\./g, "-"),
             keyId: grant.kmsGrant.keyArn,
             granteePrincipal: grant.kmsGrant.granteePrincipal,
             operations: grant.kmsGrant.operations,
@@ -95,14 +95,7 @@ function registerBucketDocuments(bucket: BucketDocumentsArgs): void {
     new aws.s3.BucketCorsConfiguration(`${name}-cors`, {
         bucket: bucket.bucket,
         region: bucket.region,
-        corsRules: rules.map((rule) => ({
-            id: rule.ID,
-            allowedMethods: rule.AllowedMethods,
-            allowedOrigins: rule.AllowedOrigins,
-            allowedHeaders: rule.AllowedHeaders,
-            exposeHeaders: rule.ExposeHeaders,
-            maxAgeSeconds: rule.MaxAgeSeconds,
-        })),
+        corsRules: rules.map(corsRuleArgs),
     });
 }
 

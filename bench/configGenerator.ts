@@ -80,9 +80,7 @@ function parseOne(raw: Record<string, unknown>): { integration: IntegrationConfi
     return { integration: stack.integrations[0], stack };
 }
 
-/** Whether one integration holds these buckets within the default quotas: the program's own planner decides. */
-export function integrationFits(raw: Record<string, unknown>): boolean {
-    const { integration, stack } = parseOne(raw);
+function plansWithinQuotas(integration: IntegrationConfig, stack: StackConfig): boolean {
     try {
         planIntegration(integration, stack, benchStackName);
         return true;
@@ -92,6 +90,12 @@ export function integrationFits(raw: Record<string, unknown>): boolean {
     }
 }
 
+/** Whether one integration holds these buckets within the default quotas: the program's own planner decides. */
+export function integrationFits(raw: Record<string, unknown>): boolean {
+    const { integration, stack } = parseOne(raw);
+    return plansWithinQuotas(integration, stack);
+}
+
 /** Split one vendor's buckets into consecutive parts, each the largest that one integration holds. */
 export function splitAcrossIntegrations(vendor: BenchVendor, buckets: readonly Omit<RawBucket, "prefix">[]): Record<string, unknown>[] {
     const parts: Record<string, unknown>[] = [];
@@ -99,15 +103,7 @@ export function splitAcrossIntegrations(vendor: BenchVendor, buckets: readonly O
     while (remaining.length > 0) {
         const name = integrationName(vendor, parts.length + 1);
         const { integration, stack } = parseOne(rawIntegration(vendor, name, remaining));
-        const fitting = largestFittingPrefix(integration.buckets, (subset) => {
-            try {
-                planIntegration({ ...integration, buckets: [...subset] }, stack, benchStackName);
-                return true;
-            } catch (error) {
-                if (error instanceof PlanError) return false;
-                throw error;
-            }
-        });
+        const fitting = largestFittingPrefix(integration.buckets, (subset) => plansWithinQuotas({ ...integration, buckets: [...subset] }, stack));
         if (fitting === 0) throw new Error(`${vendor}: not even one bucket fits an integration within the default quotas`);
         parts.push(rawIntegration(vendor, name, remaining.slice(0, fitting)));
         remaining = remaining.slice(fitting);

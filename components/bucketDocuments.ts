@@ -2,9 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketPolicyMode } from "./config";
 import { policyDocument, toJson, type PolicyDocument, type PolicyStatement } from "./policy/document";
-import { iamQuotas } from "./policy/packing";
 import { PlanError, stackSlug, type CorsRule } from "./plan";
-import { canonicalStatement, parsePolicy, vendorAccessOwner, type LiveStatement } from "./sharedBucket/merge";
+import { bucketPolicyMaxBytes, canonicalStatement, parsePolicy, policyBytes, vendorAccessOwner, type LiveStatement } from "./sharedBucket/merge";
 
 export interface BucketContribution {
     /** Who contributes: the integration name, for error messages. */
@@ -31,18 +30,30 @@ export function mergedBucketPolicy(args: BucketDocumentsArgs): PolicyDocument | 
     const statements = [...args.baselineStatements, ...args.contributions.flatMap((c) => c.statements)];
     if (statements.length === 0) return undefined;
     const document = policyDocument(statements);
-    const size = Buffer.byteLength(toJson(document));
-    if (size > iamQuotas.bucketPolicyBytes) {
+    const size = policyBytes(document);
+    if (size > bucketPolicyMaxBytes) {
         const contributors = [
             { owner: "baselineStatements", size: Buffer.byteLength(JSON.stringify(args.baselineStatements)) },
             ...args.contributions.map((c) => ({ owner: c.owner, size: Buffer.byteLength(JSON.stringify(c.statements)) })),
         ].sort((a, b) => b.size - a.size);
         throw new PlanError(
-            `bucket ${args.bucket}: the merged bucket policy would be ${size} bytes; S3 allows ${iamQuotas.bucketPolicyBytes}. ` +
+            `bucket ${args.bucket}: the merged bucket policy would be ${size} bytes; S3 allows ${bucketPolicyMaxBytes}. ` +
                 `Largest contributors: ${contributors.slice(0, 3).map((c) => `${c.owner} (${c.size} bytes)`).join(", ")}.`,
         );
     }
     return document;
+}
+
+/** A CORS rule as `aws.s3.BucketCorsConfiguration` takes it. */
+export function corsRuleArgs(rule: CorsRule): aws.types.input.s3.BucketCorsConfigurationCorsRule {
+    return {
+        id: rule.ID,
+        allowedMethods: rule.AllowedMethods,
+        allowedOrigins: rule.AllowedOrigins,
+        allowedHeaders: rule.AllowedHeaders,
+        exposeHeaders: rule.ExposeHeaders,
+        maxAgeSeconds: rule.MaxAgeSeconds,
+    };
 }
 
 /**
@@ -67,14 +78,7 @@ export class BucketDocuments extends pulumi.ComponentResource {
                 {
                     bucket: args.bucket,
                     region: args.region,
-                    corsRules: this.corsRules.map((rule) => ({
-                        id: rule.ID,
-                        allowedMethods: rule.AllowedMethods,
-                        allowedOrigins: rule.AllowedOrigins,
-                        allowedHeaders: rule.AllowedHeaders,
-                        exposeHeaders: rule.ExposeHeaders,
-                        maxAgeSeconds: rule.MaxAgeSeconds,
-                    })),
+                    corsRules: this.corsRules.map(corsRuleArgs),
                 },
                 { parent: this },
             );

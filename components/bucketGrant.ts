@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "./policy/document";
-import type { BucketGrantPlan } from "./plan";
+import { corsRuleIdPrefixFor, type BucketGrantPlan } from "./plan";
 import { BucketCorsRules } from "./sharedBucket/bucketCorsRules";
 import { BucketPolicyStatements } from "./sharedBucket/bucketPolicyStatements";
 
@@ -79,8 +79,7 @@ export class BucketGrant extends pulumi.ComponentResource {
             if (plan.corsRules.length > 0) {
                 this.corsRules = new BucketCorsRules(
                     `${name}-cors-rules`,
-                    // plan.ts names CORS rules by the Sid prefix without its trailing dashes: `<integration>--<stack>`.
-                    { bucket: plan.bucket.name, region: plan.bucket.region, ruleIdPrefix: args.sidPrefix.replace(/-+$/, ""), rules: plan.corsRules },
+                    { bucket: plan.bucket.name, region: plan.bucket.region, ruleIdPrefix: corsRuleIdPrefixFor(args.sidPrefix), rules: plan.corsRules },
                     { parent: this },
                 );
             }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn } from "./arns";
 import type { PolicyStatement } from "./policy/document";
+import { iamQuotas } from "./policy/packing";
 import { vendorIds, vendorProfiles, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
 
 export const projectName = "vendor-access";
@@ -182,14 +183,18 @@ function checkExternalId(profile: VendorProfile, auth: AuthMode, source: string,
     if (!parsed.success) ctx.addIssue({ code: "custom", path, message: parsed.error.issues[0].message });
 }
 
+/** A bare 12-digit account means its root principal. */
+function principalArnOf(principal: string): string {
+    return /^\d{12}$/.test(principal) ? accountRootArn(principal) : principal;
+}
+
 function checkPrincipal(profile: VendorProfile, principal: string | undefined, ctx: z.RefinementCtx): void {
     const path = ["principal"];
     if (principal === undefined) {
         if (!profile.defaultPrincipal) ctx.addIssue({ code: "custom", path, message: `${profile.id} has no default principal: set the vendor's account or role ARN` });
         return;
     }
-    const normalised = /^\d{12}$/.test(principal) ? accountRootArn(principal) : principal;
-    const parsed = parsePrincipalArn(normalised);
+    const parsed = parsePrincipalArn(principalArnOf(principal));
     const kind = parsed?.kind === "root" ? "account" : parsed?.kind;
     if (!parsed || kind === "user") {
         ctx.addIssue({ code: "custom", path, message: `${show(principal)} is not an IAM principal ARN (arn:aws:iam::ID:root, arn:aws:iam::ID:role/NAME) or a 12-digit account ID` });
@@ -201,8 +206,8 @@ function checkPrincipal(profile: VendorProfile, principal: string | undefined, c
 const topLevelSchema = z.strictObject({
     accountId,
     integrations: z.array(z.unknown()).min(1, { error: "list at least one integration" }),
-    managedPoliciesPerRole: z.coerce.number().int().min(1).max(20).default(10),
-    trustPolicyMaxChars: z.coerce.number().int().min(2048).max(8192).default(2048),
+    managedPoliciesPerRole: z.coerce.number().int().min(1).max(20).default(iamQuotas.defaultManagedPoliciesPerRole),
+    trustPolicyMaxChars: z.coerce.number().int().min(iamQuotas.trustPolicyChars).max(8192).default(iamQuotas.trustPolicyChars),
 });
 
 /** Format a zod path the way users write it: `integrations[0].buckets[1].name`. */
@@ -271,7 +276,7 @@ function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration):
     const mode = profile.auth.modes[auth as AuthMode]!;
     const source = mode.externalId;
     const principalArn =
-        mode.takesPrincipal === false ? undefined : principal === undefined ? profile.defaultPrincipal! : /^\d{12}$/.test(principal) ? accountRootArn(principal) : principal;
+        mode.takesPrincipal === false ? undefined : principal === undefined ? profile.defaultPrincipal! : principalArnOf(principal);
     return {
         name,
         vendor,

@@ -12,6 +12,7 @@ import {
     type PolicyStatement,
 } from "./policy/document";
 import {
+    largestCountWhere,
     largestPackableBucketCount,
     packStatements,
     policySize,
@@ -96,6 +97,11 @@ export function sidPrefixFor(integration: string, stack: string): string {
     return `${integration}--${stackSlug(stack)}--`;
 }
 
+/** CORS rule IDs of an integration: its Sid prefix without the trailing dashes, `<integration>--<stack>`. */
+export function corsRuleIdPrefixFor(sidPrefix: string): string {
+    return sidPrefix.replace(/-+$/, "");
+}
+
 /** IAM role and user names: at most 64 characters, unique per stack so that dev and prod can share an account. */
 export function identityNameFor(integration: string, stack: string): string {
     return `${integration}-${stackSlug(stack)}`.slice(0, 64);
@@ -157,7 +163,7 @@ function corsRulesFor(profile: VendorProfile, integration: IntegrationConfig, si
     if (!profile.cors || !integration.cors) return [];
     return [
         {
-            ID: sidPrefix.replace(/-+$/, ""),
+            ID: corsRuleIdPrefixFor(sidPrefix),
             AllowedMethods: [...profile.cors.methods],
             AllowedOrigins: [...integration.cors.origins],
             AllowedHeaders: [...profile.cors.headers],
@@ -180,6 +186,15 @@ export function identityStatementGroups(integration: IntegrationConfig, stack: S
     return statementGroups(actions, targetsOf(integration, stack.accountId), stack.accountId);
 }
 
+function principalTypeOf(integration: IntegrationConfig): PrincipalType {
+    return integration.auth === "role" ? "role" : integration.auth === "accessKey" ? "user" : "account";
+}
+
+/** The packing capacities of our role's or user's identity policies. */
+function identityCapacities(principalType: "role" | "user", stack: StackConfig): number[] {
+    return principalType === "role" ? roleCapacities(stack.managedPoliciesPerRole) : userCapacities(stack.managedPoliciesPerRole);
+}
+
 /**
  * How many of the integration's buckets (in config order) the packer holds within IAM's quotas, and the
  * theoretical bound for the same bucket names (packing.ts, theoreticalBucketBound). Bucket-policy vendors
@@ -187,9 +202,9 @@ export function identityStatementGroups(integration: IntegrationConfig, stack: S
  */
 export function bucketCapacity(integration: IntegrationConfig, stack: StackConfig): { packed: number; bound: number } {
     const count = integration.buckets.length;
-    const auth = integration.auth;
-    if (auth !== "role" && auth !== "accessKey") return { packed: count, bound: count };
-    const capacities = auth === "role" ? roleCapacities(stack.managedPoliciesPerRole) : userCapacities(stack.managedPoliciesPerRole);
+    const principalType = principalTypeOf(integration);
+    if (principalType === "account") return { packed: count, bound: count };
+    const capacities = identityCapacities(principalType, stack);
     const groupsFor = (n: number) => identityStatementGroups({ ...integration, buckets: integration.buckets.slice(0, n) }, stack);
     return { packed: largestPackableBucketCount(count, groupsFor, capacities), bound: theoreticalBucketBound(count, groupsFor, capacities) };
 }
@@ -201,7 +216,7 @@ export function planIntegration(integration: IntegrationConfig, stack: StackConf
     const mode = profile.auth.modes[integration.auth]!;
     const sidPrefix = sidPrefixFor(integration.name, stackName);
     const iamPartition = partitionOf(integration.buckets[0].region);
-    const principalType: PrincipalType = integration.auth === "role" ? "role" : integration.auth === "accessKey" ? "user" : "account";
+    const principalType = principalTypeOf(integration);
     const identityName = principalType === "account" ? undefined : identityNameFor(integration.name, stackName);
     const identityArn =
         principalType === "account" ? integration.principal! : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
@@ -271,10 +286,10 @@ function packIdentityPolicies(
 ): PolicyDocument[] {
     // The MLSpace side is rendered for the vendor to add to its own policies: one document, no quotas of ours.
     if (principalType === "account") return [policyDocument(groupsToStatements(groups, ""))];
-    const capacities = principalType === "role" ? roleCapacities(stack.managedPoliciesPerRole) : userCapacities(stack.managedPoliciesPerRole);
+    const capacities = identityCapacities(principalType, stack);
     const packed = packStatements(groups, capacities);
     if (packed) return packed;
-    const fits = largestFittingPrefix(targets, (subset) => packStatements(statementGroups(actions, subset, stack.accountId), capacities) !== undefined);
+    const fits = largestPackableBucketCount(targets.length, (count) => statementGroups(actions, targets.slice(0, count), stack.accountId), capacities);
     const total = capacities.reduce((a, b) => a + b, 0);
     throw new PlanError(
         `integration ${integration.name}: ${integration.buckets.length} buckets do not fit IAM's identity-policy quotas ` +
@@ -284,16 +299,9 @@ function packIdentityPolicies(
     );
 }
 
-/** The largest n such that the first n targets fit: binary search, since fitting is monotone in n. */
+/** The largest n such that the first n items fit: binary search, since fitting is monotone in n. */
 export function largestFittingPrefix<T>(items: readonly T[], fits: (subset: readonly T[]) => boolean): number {
-    let low = 0;
-    let high = items.length;
-    while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        if (fits(items.slice(0, mid))) low = mid;
-        else high = mid - 1;
-    }
-    return low;
+    return largestCountWhere(items.length, (count) => fits(items.slice(0, count)));
 }
 
 function checkTrustPolicySize(plan: IntegrationPlan, stack: StackConfig): void {

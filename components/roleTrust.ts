@@ -34,6 +34,7 @@ export class RoleTrust extends pulumi.ComponentResource {
             const role = new aws.iam.Role(
                 `${name}-role`,
                 {
+                    // A fixed name, not auto-named: the vendor stores the role ARN (AI Hub cannot even change it).
                     name: plan.identityName,
                     description,
                     // The trust embeds the ExternalId, so the whole document is a secret in state and logs.
@@ -41,7 +42,7 @@ export class RoleTrust extends pulumi.ComponentResource {
                     forceDetachPolicies: true,
                     tags,
                 },
-                // The vendor stores the role ARN (AI Hub cannot even change it): never replace it by accident.
+                // The provider's copy of the trust (an output) holds the ExternalId too.
                 { parent: this, additionalSecretOutputs: ["assumeRolePolicy"] },
             );
             this.attachPolicies(name, plan, role.name, "role");

