@@ -1,8 +1,7 @@
 // Stack config, validated once at the edge into typed values. Every bad key path is reported at once.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn } from "./arns";
+import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
 import type { PolicyStatement } from "./policy/document";
 import { iamQuotas } from "./policy/packing";
 import { vendorIds, vendorProfiles, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
@@ -22,7 +21,7 @@ export interface BucketConfig {
     bucketPolicyMode: BucketPolicyMode;
     /** Statements an exclusive-mode stack keeps in the policy it owns. */
     baselineStatements: PolicyStatement[];
-    /** Name of the vendor's access point on this bucket, for vendors that use one. */
+    /** Name of the vendor's access point on this bucket, when config gives one (the plan derives a default). */
     accessPointName?: string;
 }
 
@@ -152,6 +151,12 @@ function integrationSchema(profile: VendorProfile) {
                 if (integration.principal !== undefined) ctx.addIssue({ code: "custom", path: ["principal"], message: `${profile.id} with auth ${integration.auth} takes no principal: the vendor uses an access key` });
             } else checkPrincipal(profile, integration.principal, ctx);
             integration.buckets.forEach((bucket, index) => {
+                // One role serves every bucket of an integration, and a role lives in one partition.
+                const partition = partitionOf(bucket.region);
+                const firstPartition = partitionOf(integration.buckets[0].region);
+                if (partition !== firstPartition) {
+                    ctx.addIssue({ code: "custom", path: ["buckets", index, "region"], message: `${show(bucket.region)} is in partition ${partition}, but this integration's first bucket is in ${firstPartition}; use one integration per partition` });
+                }
                 const key = bucket.kmsKeyArn ? parseKmsKeyArn(bucket.kmsKeyArn) : undefined;
                 if (key && key.region !== bucket.region) {
                     ctx.addIssue({ code: "custom", path: ["buckets", index, "kmsKeyArn"], message: `key is in ${key.region} but bucket ${show(bucket.name)} is in ${bucket.region}; S3 uses only keys in the bucket's region` });
@@ -223,11 +228,6 @@ function issuesOf(error: z.ZodError, base: PropertyKey[]): string[] {
     });
 }
 
-/** Default access point name: stable across bucket reordering, unique per bucket. */
-export function defaultAccessPointName(integration: string, bucket: string): string {
-    return `${integration}-${createHash("sha256").update(bucket).digest("hex").slice(0, 8)}`;
-}
-
 /**
  * Validate the `vendor-access:*` config (namespace stripped, values already JSON-parsed).
  * Throws ConfigError naming every bad key path; nothing else in the program runs before this.
@@ -287,7 +287,7 @@ function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration):
         buckets: buckets.map((bucket) => ({
             ...bucket,
             baselineStatements: (bucket.baselineStatements ?? []) as PolicyStatement[],
-            ...(profile.accessPoint ? { accessPointName: bucket.accessPointName ?? accessPoint?.name ?? defaultAccessPointName(name, bucket.name) } : {}),
+            ...(bucket.accessPointName ?? accessPoint?.name ? { accessPointName: bucket.accessPointName ?? accessPoint?.name } : {}),
         })),
         ...(profile.cors ? { cors: { origins: cors?.origins ?? [...profile.cors.defaultOrigins] } } : {}),
         extra,
@@ -329,7 +329,12 @@ export function parseConfigMap(all: Record<string, string>): StackConfig {
     for (const [key, value] of Object.entries(all)) {
         if (!key.startsWith(`${projectName}:`)) continue;
         // Structured values arrive as JSON text; scalars stay strings (an account ID is not a number).
-        raw[key.slice(projectName.length + 1)] = /^\s*[\[{]/.test(value) ? JSON.parse(value) : value;
+        const name = key.slice(projectName.length + 1);
+        try {
+            raw[name] = /^\s*[\[{]/.test(value) ? JSON.parse(value) : value;
+        } catch (error) {
+            throw new ConfigError([`${name}: is not valid JSON (${(error as Error).message})`]);
+        }
     }
     return parseStackConfig(raw);
 }

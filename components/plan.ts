@@ -1,4 +1,5 @@
 // Turns one validated integration into plain policy documents and names: no Pulumi, no I/O, fully testable.
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { accessPointArn, accessPointObjectsArn, bucketArn, bucketObjectsArn, iamArn, partitionOf, parsePrincipalArn } from "./arns";
 import type { BucketConfig, IntegrationConfig, StackConfig } from "./config";
@@ -104,7 +105,10 @@ export function corsRuleIdPrefixFor(sidPrefix: string): string {
 
 /** IAM role and user names: at most 64 characters, unique per stack so that dev and prod can share an account. */
 export function identityNameFor(integration: string, stack: string): string {
-    return `${integration}-${stackSlug(stack)}`.slice(0, 64);
+    const name = `${integration}-${stackSlug(stack)}`;
+    if (name.length <= 64) return name;
+    // Truncated names could collide: keep 55 characters and add a hash of the whole name.
+    return `${name.slice(0, 55).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
 /** The trust policy the role carries; null for vendors that do not assume a role. */
@@ -130,7 +134,8 @@ function statementGroups(actions: ActionSet, targets: readonly Target[], account
     const listActions = actions.bucket.filter((action) => prefixScopedListActions.includes(action));
     const otherBucketActions = actions.bucket.filter((action) => !prefixScopedListActions.includes(action));
     // A prefix condition covers every resource in its statement, so buckets are grouped by prefix.
-    const prefixes = [...new Set(targets.map((t) => t.bucket.prefix))];
+    // Sorted, so that a Sid does not change when buckets are reordered in config.
+    const prefixes = [...new Set(targets.map((t) => t.bucket.prefix))].sort();
     let prefixed = 0;
     for (const prefix of listActions.length > 0 ? prefixes : []) {
         const sameprefix = targets.filter((t) => t.bucket.prefix === prefix);
@@ -173,17 +178,29 @@ function corsRulesFor(profile: VendorProfile, integration: IntegrationConfig, si
     ];
 }
 
-function targetsOf(integration: IntegrationConfig, accountId: string): Target[] {
-    return integration.buckets.map((bucket) => ({
-        bucket,
-        ...(bucket.accessPointName ? { accessPoint: { name: bucket.accessPointName, arn: accessPointArn(bucket.region, accountId, bucket.accessPointName) } } : {}),
-    }));
+/**
+ * Default access point name: unique per account and region (AWS requires it) because it hashes the stack and the
+ * bucket, stable across bucket reordering, and always the same length, so sizing does not depend on the stack.
+ */
+export function defaultAccessPointName(integration: string, stack: string, bucket: string): string {
+    return `${integration}-${createHash("sha256").update(`${stack}/${bucket}`).digest("hex").slice(0, 8)}`;
 }
 
+function targetsOf(integration: IntegrationConfig, accountId: string, stackName: string): Target[] {
+    const usesAccessPoint = vendorProfiles[integration.vendor].accessPoint === true;
+    return integration.buckets.map((bucket) => {
+        const name = usesAccessPoint ? bucket.accessPointName ?? defaultAccessPointName(integration.name, stackName, bucket.name) : undefined;
+        return { bucket, ...(name ? { accessPoint: { name, arn: accessPointArn(bucket.region, accountId, name) } } : {}) };
+    });
+}
+
+/** Stack name for sizing only (packing bounds): every name derived from it has the same length whatever the stack. */
+const sizingStack = "sizing";
+
 /** The identity-side statement groups of an integration, before packing: what the packer and the bucket bound work from. */
-export function identityStatementGroups(integration: IntegrationConfig, stack: StackConfig): StatementGroup[] {
+export function identityStatementGroups(integration: IntegrationConfig, stack: StackConfig, stackName = sizingStack): StatementGroup[] {
     const actions = vendorProfiles[integration.vendor].access.levels[integration.access]!;
-    return statementGroups(actions, targetsOf(integration, stack.accountId), stack.accountId);
+    return statementGroups(actions, targetsOf(integration, stack.accountId, stackName), stack.accountId);
 }
 
 function principalTypeOf(integration: IntegrationConfig): PrincipalType {
@@ -221,7 +238,7 @@ export function planIntegration(integration: IntegrationConfig, stack: StackConf
     const identityArn =
         principalType === "account" ? integration.principal! : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
 
-    const targets = targetsOf(integration, stack.accountId);
+    const targets = targetsOf(integration, stack.accountId, stackName);
     const groups = statementGroups(actions, targets, stack.accountId);
     const permissionPolicies = packIdentityPolicies(integration, principalType, groups, stack, actions, targets);
 

@@ -41,7 +41,8 @@ export class VendorIntegration extends pulumi.ComponentResource {
         const { plan, stack } = args;
         const tags = { "vendor-access:integration": plan.integration.name, "vendor-access:vendor": plan.profile.id, "vendor-access:stack": stack };
         this.roleTrust = new RoleTrust(name, { plan, tags }, { parent: this });
-        this.bucketGrants = plan.buckets.map((bucket) => new BucketGrant(`${name}-${bucket.bucket.name}`, { plan: bucket, sidPrefix: plan.sidPrefix }, { parent: this }));
+        // `--` cannot occur in an integration name, so `<integration>--<bucket>` never collides across integrations.
+        this.bucketGrants = plan.buckets.map((bucket) => new BucketGrant(`${name}--${bucket.bucket.name}`, { plan: bucket, sidPrefix: plan.sidPrefix }, { parent: this }));
         this.handoff = buildHandoff(plan, this.roleTrust, this.bucketGrants);
         this.registerOutputs({ handoff: this.handoff });
     }

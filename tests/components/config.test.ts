@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, defaultAccessPointName, parseStackConfig } from "../../components/config";
+import { ConfigError, parseStackConfig } from "../../components/config";
 import { stackConfig, testAccount } from "../helpers/program";
 
 const kmsKey = (region: string) => `arn:aws:kms:${region}:${testAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -53,8 +53,7 @@ describe("config", () => {
             const [isahit] = config.integrations;
             assert.deepEqual(isahit.externalId, { kind: "value", value: "a6fa9c7f-7f53-4a41-812d-a29f48288a94" });
             assert.deepEqual(isahit.cors, { origins: ["https://lab.isahit.com", "https://work.isahit.com"] });
-            assert.equal(isahit.buckets[0].accessPointName, defaultAccessPointName("isahit-lab", "images"));
-            assert.match(isahit.buckets[0].accessPointName!, /^isahit-lab-[0-9a-f]{8}$/);
+            assert.equal(isahit.buckets[0].accessPointName, undefined, "the plan derives the default, per stack");
         });
 
         it("takes an AI Hub access-key integration without principal or ExternalId", () => {
@@ -96,6 +95,7 @@ describe("config", () => {
             ["an invalid integration name", stackConfig([aquarium({ name: "Aquarium_Labels" })]), 'integrations[0].name: "Aquarium_Labels" must be lowercase letters, digits and single hyphens'],
             ["a bucket in two regions", stackConfig([aquarium(), aquarium({ name: "aquarium-two", buckets: [{ name: "ground-truth-images", region: "us-east-1" }] })]), 'integrations[1].buckets[0].region: bucket "ground-truth-images" is in us-west-2 according to integrations[0].buckets[0]'],
             ["an http CORS origin", stackConfig([{ name: "isahit-lab", vendor: "isahit", principal: "999888496268", externalId: "abc123", cors: { origins: ["http://lab.isahit.com"] }, buckets: [{ name: "images", region: "eu-west-3" }] }]), 'integrations[0].cors.origins[0]: "http://lab.isahit.com" is not an https origin'],
+            ["buckets in two partitions", stackConfig([aquarium({ buckets: [{ name: "images", region: "us-west-2" }, { name: "images-cn", region: "cn-north-1" }] })]), 'integrations[0].buckets[1].region: "cn-north-1" is in partition aws-cn, but this integration\'s first bucket is in aws'],
             ["baseline statements in shared mode", stackConfig([aquarium({ buckets: [{ name: "images", region: "us-west-2", baselineStatements: [{ Effect: "Allow" }] }] })]), "integrations[0].buckets[0].baselineStatements: only applies with bucketPolicyMode: exclusive"],
         ];
         for (const [what, raw, expected] of cases) {

@@ -18,8 +18,8 @@ describe("VendorIntegration", () => {
         assert.equal(integration.parent, null);
         assert.equal(onlyOfType(resources, "vendor-access:index:RoleTrust").parent, "aquarium-labels");
         assert.deepEqual(ofType(resources, "vendor-access:index:BucketGrant").map((g) => [g.name, g.parent]), [
-            ["aquarium-labels-images-a", "aquarium-labels"],
-            ["aquarium-labels-images-b", "aquarium-labels"],
+            ["aquarium-labels--images-a", "aquarium-labels"],
+            ["aquarium-labels--images-b", "aquarium-labels"],
         ]);
         assert.equal(onlyOfType(resources, "aws:iam/role:Role").parent, "aquarium-labels");
         assert.equal(onlyOfType(resources, "aws:iam/rolePolicy:RolePolicy").parent, "aquarium-labels");
@@ -102,5 +102,19 @@ describe("VendorIntegration", () => {
             /Bad_Bucket/,
         );
         assert.deepEqual(recorded, []);
+    });
+});
+
+describe("VendorIntegration names", () => {
+    it("never gives two integrations' children the same name (x on yy-zzz against x-yy on zzz)", async () => {
+        const bucket = (name: string) => ({ name, region: "us-west-2" });
+        const { resources } = await runProgram(
+            stackConfig([
+                { name: "x", vendor: "aquarium", principal: "123456789012", buckets: [bucket("yy-zzz")] },
+                { name: "x-yy", vendor: "aquarium", principal: "123456789012", buckets: [bucket("zzz")] },
+            ]),
+        );
+        const urns = resources.map((r) => r.urn);
+        assert.equal(new Set(urns).size, urns.length, `duplicate URNs: ${urns.filter((u, i) => urns.indexOf(u) !== i).join(", ")}`);
     });
 });

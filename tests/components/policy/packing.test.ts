@@ -116,7 +116,7 @@ describe("components/policy/packing: identity policies packed to IAM's quotas", 
                         const subset = { ...integration, buckets: integration.buckets.slice(0, count) };
                         const plan = planIntegration(subset, { ...stack, integrations: [subset] }, "dev");
                         assertWithinQuotas(plan.permissionPolicies, capacities);
-                        const expected = new Set(identityStatementGroups(subset, stack).flatMap((g) => g.resources));
+                        const expected = new Set(identityStatementGroups(subset, stack, "dev").flatMap((g) => g.resources));
                         assert.deepEqual(resourcesOf(plan.permissionPolicies), expected, `${count} buckets: every resource granted, nothing else`);
                     }
 

@@ -68,7 +68,7 @@ describe("sharedBucket wiring: shared mode (the default)", () => {
         const statements = ofKind(resources, "vendor-access:BucketPolicyStatements");
         assert.deepEqual(
             statements.map((r) => [r.name, r.parent]),
-            [["mlspace-shared-ml-datasets-policy-statements", "mlspace-shared-ml-datasets"]],
+            [["mlspace-shared--ml-datasets-policy-statements", "mlspace-shared--ml-datasets"]],
         );
         const { __provider: code, ...props } = statements[0].props;
         assert.equal(typeof code, "string");
@@ -83,7 +83,7 @@ describe("sharedBucket wiring: shared mode (the default)", () => {
 
     it("gives each BucketGrant with CORS rules its own BucketCorsRules, with the contract props", () => {
         const cors = ofKind(resources, "vendor-access:BucketCorsRules");
-        assert.deepEqual(cors.map((r) => [r.name, r.parent]), [["isahit-annotation-ml-datasets-cors-rules", "isahit-annotation-ml-datasets"]]);
+        assert.deepEqual(cors.map((r) => [r.name, r.parent]), [["isahit-annotation--ml-datasets-cors-rules", "isahit-annotation--ml-datasets"]]);
         const { __provider: _code, ...props } = cors[0].props;
         assert.deepEqual(Object.keys(props).sort(), ["bucket", "region", "resourceKind", "ruleIdPrefix", "rules"]);
         assert.equal(props.ruleIdPrefix, "isahit-annotation--dev");

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { defaultAccessPointName } from "../../../components/plan";
 import { isahit } from "../../../components/vendors/isahit";
 import { documentProp, onlyOfType, runProgram, stackConfig } from "../../helpers/program";
 
@@ -48,6 +49,15 @@ describe("vendors/isahit", () => {
         const handoff = result.handoffs["isahit-lab"];
         assert.deepEqual(handoff.buckets, [{ name: "my-bucket", region: "eu-west-3", accessPointArn: ap }]);
         assert.equal(handoff.externalId, undefined, "Isahit issued the ExternalId; it is not handed back");
+    });
+
+    it("names a default access point per stack and bucket, so dev and prod in one account do not clash", async () => {
+        const raw = stackConfig([integration({ accessPoint: undefined })]);
+        const names: string[] = [];
+        for (const stack of ["dev", "prod"]) names.push(onlyOfType((await runProgram(raw, { stack })).resources, "aws:s3/accessPoint:AccessPoint").props.name as string);
+        for (const name of names) assert.match(name, /^isahit-lab-[0-9a-f]{8}$/);
+        assert.notEqual(names[0], names[1]);
+        assert.equal(names[0], defaultAccessPointName("isahit-lab", "dev", "my-bucket"));
     });
 
     it("takes CORS origins from config", async () => {
