@@ -7,102 +7,137 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { corsRuleArgs, mergedBucketPolicy, type BucketDocumentsArgs } from "../components/bucketDocuments";
 import type { StackConfig } from "../components/config";
-import { corsRuleIdPrefixFor, generatedExternalIdLength, trustPolicy, type BucketGrantPlan, type IntegrationPlan } from "../components/plan";
+import {
+  corsRuleIdPrefixFor,
+  generatedExternalIdLength,
+  trustPolicy,
+  type BucketGrantPlan,
+  type IntegrationPlan,
+} from "../components/plan";
 import { toJson } from "../components/policy/document";
 import { BucketCorsRules } from "../components/sharedBucket/bucketCorsRules";
 import { BucketPolicyStatements } from "../components/sharedBucket/bucketPolicyStatements";
 import { planStack } from "../components/vendorAccess";
 
 function registerIdentity(plan: IntegrationPlan, stackName: string): void {
-    if (plan.principalType === "account") return;
-    const name = plan.integration.name;
-    // The same tags and descriptions as the components, so that both programs send the same inputs.
-    const tags = { "vendor-access:integration": name, "vendor-access:vendor": plan.profile.id, "vendor-access:stack": stackName };
-    const description = `vendor-access: ${plan.profile.displayName} (${name})`;
-    let identity: pulumi.Output<string>;
-    if (plan.principalType === "role") {
-        const configured = plan.integration.externalId;
-        const externalId =
-            configured.kind === "value"
-                ? pulumi.secret(configured.value)
-                : pulumi.secret(new random.RandomPassword(`${name}-external-id`, { length: generatedExternalIdLength, special: false }).result);
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            { name: plan.identityName, description, assumeRolePolicy: externalId.apply((id) => toJson(trustPolicy(plan, id)!)), forceDetachPolicies: true, tags },
-            { additionalSecretOutputs: ["assumeRolePolicy"] },
-        );
-        identity = role.name;
-    } else {
-        const user = new aws.iam.User(`${name}-user`, { name: plan.identityName, tags });
-        new aws.iam.AccessKey(`${name}-access-key`, { user: user.name }, { additionalSecretOutputs: ["secret"] });
-        identity = user.name;
+  if (plan.principalType === "account") return;
+  const name = plan.integration.name;
+  // The same tags and descriptions as the components, so that both programs send the same inputs.
+  const tags = {
+    "vendor-access:integration": name,
+    "vendor-access:vendor": plan.profile.id,
+    "vendor-access:stack": stackName,
+  };
+  const description = `vendor-access: ${plan.profile.displayName} (${name})`;
+  let identity: pulumi.Output<string>;
+  if (plan.principalType === "role") {
+    const configured = plan.integration.externalId;
+    const externalId =
+      configured.kind === "value"
+        ? pulumi.secret(configured.value)
+        : pulumi.secret(
+            new random.RandomPassword(`${name}-external-id`, { length: generatedExternalIdLength, special: false })
+              .result,
+          );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: plan.identityName,
+        description,
+        assumeRolePolicy: externalId.apply((id) => toJson(trustPolicy(plan, id)!)),
+        forceDetachPolicies: true,
+        tags,
+      },
+      { additionalSecretOutputs: ["assumeRolePolicy"] },
+    );
+    identity = role.name;
+  } else {
+    const user = new aws.iam.User(`${name}-user`, { name: plan.identityName, tags });
+    new aws.iam.AccessKey(`${name}-access-key`, { user: user.name }, { additionalSecretOutputs: ["secret"] });
+    identity = user.name;
+  }
+  plan.permissionPolicies.forEach((document, index) => {
+    if (plan.principalType === "role" && index === 0) {
+      new aws.iam.RolePolicy(`${name}-inline-policy`, {
+        role: identity,
+        name: "vendor-access",
+        policy: toJson(document),
+      });
+      return;
     }
-    plan.permissionPolicies.forEach((document, index) => {
-        if (plan.principalType === "role" && index === 0) {
-            new aws.iam.RolePolicy(`${name}-inline-policy`, { role: identity, name: "vendor-access", policy: toJson(document) });
-            return;
-        }
-        const policy = new aws.iam.Policy(`${name}-policy-${index}`, {
-            name: `${plan.identityName}-${index}`,
-            description: `vendor-access grant for ${name}, part ${index}`,
-            policy: toJson(document),
-        });
-        if (plan.principalType === "role") new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: identity, policyArn: policy.arn });
-        else new aws.iam.UserPolicyAttachment(`${name}-policy-${index}`, { user: identity, policyArn: policy.arn });
+    const policy = new aws.iam.Policy(`${name}-policy-${index}`, {
+      name: `${plan.identityName}-${index}`,
+      description: `vendor-access grant for ${name}, part ${index}`,
+      policy: toJson(document),
     });
+    if (plan.principalType === "role")
+      new aws.iam.RolePolicyAttachment(`${name}-policy-${index}`, { role: identity, policyArn: policy.arn });
+    else new aws.iam.UserPolicyAttachment(`${name}-policy-${index}`, { user: identity, policyArn: policy.arn });
+  });
 }
 
 function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): void {
-    const name = `${plan.integration.name}-${grant.bucket.name}`;
-    // Shared mode: each integration writes only its own statements and rules (exclusive buckets are written whole below).
-    if (grant.bucket.bucketPolicyMode === "shared" && grant.statements.length > 0) {
-        new BucketPolicyStatements(`${name}-policy-statements`, { bucket: grant.bucket.name, region: grant.bucket.region, sidPrefix: plan.sidPrefix, statements: grant.statements });
-    }
-    if (grant.bucket.bucketPolicyMode === "shared" && grant.corsRules.length > 0) {
-        new BucketCorsRules(`${name}-cors-rules`, {
-            bucket: grant.bucket.name,
-            region: grant.bucket.region,
-            ruleIdPrefix: corsRuleIdPrefixFor(plan.sidPrefix),
-            rules: grant.corsRules,
-        });
-    }
-    if (grant.accessPoint) {
-        new aws.s3.AccessPoint(`${name}-access-point`, {
-            bucket: grant.bucket.name,
-            name: grant.accessPoint.name,
-            region: grant.bucket.region,
-            policy: toJson(grant.accessPoint.policy),
-            publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        });
-    }
-    if (grant.kmsGrant) {
-        new aws.kms.Grant(`${name}-kms-grant`, {
-            name: name.replace(/\./g, "-"),
-            keyId: grant.kmsGrant.keyArn,
-            granteePrincipal: grant.kmsGrant.granteePrincipal,
-            operations: grant.kmsGrant.operations,
-            region: grant.bucket.region,
-        });
-    }
+  const name = `${plan.integration.name}-${grant.bucket.name}`;
+  // Shared mode: each integration writes only its own statements and rules (exclusive buckets are written whole below).
+  if (grant.bucket.bucketPolicyMode === "shared" && grant.statements.length > 0) {
+    new BucketPolicyStatements(`${name}-policy-statements`, {
+      bucket: grant.bucket.name,
+      region: grant.bucket.region,
+      sidPrefix: plan.sidPrefix,
+      statements: grant.statements,
+    });
+  }
+  if (grant.bucket.bucketPolicyMode === "shared" && grant.corsRules.length > 0) {
+    new BucketCorsRules(`${name}-cors-rules`, {
+      bucket: grant.bucket.name,
+      region: grant.bucket.region,
+      ruleIdPrefix: corsRuleIdPrefixFor(plan.sidPrefix),
+      rules: grant.corsRules,
+    });
+  }
+  if (grant.accessPoint) {
+    new aws.s3.AccessPoint(`${name}-access-point`, {
+      bucket: grant.bucket.name,
+      name: grant.accessPoint.name,
+      region: grant.bucket.region,
+      policy: toJson(grant.accessPoint.policy),
+      publicAccessBlockConfiguration: {
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+    });
+  }
+  if (grant.kmsGrant) {
+    new aws.kms.Grant(`${name}-kms-grant`, {
+      name: name.replace(/\./g, "-"),
+      keyId: grant.kmsGrant.keyArn,
+      granteePrincipal: grant.kmsGrant.granteePrincipal,
+      operations: grant.kmsGrant.operations,
+      region: grant.bucket.region,
+    });
+  }
 }
 
 function registerBucketDocuments(bucket: BucketDocumentsArgs): void {
-    const name = `bucket-${bucket.bucket}`;
-    const policy = mergedBucketPolicy(bucket);
-    if (policy) new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.bucket, region: bucket.region, policy: toJson(policy) });
-    const rules = bucket.contributions.flatMap((contribution) => contribution.corsRules);
-    if (rules.length === 0) return;
-    new aws.s3.BucketCorsConfiguration(`${name}-cors`, {
-        bucket: bucket.bucket,
-        region: bucket.region,
-        corsRules: rules.map(corsRuleArgs),
-    });
+  const name = `bucket-${bucket.bucket}`;
+  const policy = mergedBucketPolicy(bucket);
+  if (policy)
+    new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.bucket, region: bucket.region, policy: toJson(policy) });
+  const rules = bucket.contributions.flatMap((contribution) => contribution.corsRules);
+  if (rules.length === 0) return;
+  new aws.s3.BucketCorsConfiguration(`${name}-cors`, {
+    bucket: bucket.bucket,
+    region: bucket.region,
+    corsRules: rules.map(corsRuleArgs),
+  });
 }
 
 /** Register every raw resource of the stack at the top level, as a hand-written program without components would. */
 export async function registerRawResources(config: StackConfig, stackName: string): Promise<void> {
-    const { plans, buckets } = planStack(config, stackName);
-    for (const plan of plans) registerIdentity(plan, stackName);
-    for (const plan of plans) for (const grant of plan.buckets) registerBucketGrant(plan, grant);
-    for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerBucketDocuments(bucket);
+  const { plans, buckets } = planStack(config, stackName);
+  for (const plan of plans) registerIdentity(plan, stackName);
+  for (const plan of plans) for (const grant of plan.buckets) registerBucketGrant(plan, grant);
+  for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerBucketDocuments(bucket);
 }

@@ -5,88 +5,88 @@ import type { PackingResult } from "./packingBound";
 import type { ScenarioResult } from "./scenario";
 
 export interface ProgramRuns {
-    runs: ScenarioResult[];
-    medianSynthMs: number;
-    medianSynthCpuMs: number;
-    medianPeakRssKiB: number;
-    resourcesRegistered: number;
-    customResources: number;
-    componentResources: number;
-    customByKind: Record<string, number>;
+  runs: ScenarioResult[];
+  medianSynthMs: number;
+  medianSynthCpuMs: number;
+  medianPeakRssKiB: number;
+  resourcesRegistered: number;
+  customResources: number;
+  componentResources: number;
+  customByKind: Record<string, number>;
 }
 
 export interface EvaluationScenario {
-    vendors: string[];
-    bucketCount: number;
-    integrations: number;
-    integrationsPerVendor: Record<string, number>;
-    ours?: ProgramRuns;
-    baseline?: ProgramRuns;
-    /** Median wall time of ours over the baseline's: the components' overhead. */
-    wallRatio?: number;
-    /** The same over CPU time, a cross-check when other work shares the machine. */
-    cpuRatio?: number;
-    rssRatio?: number;
-    /** Whether both programs registered the same custom resources, kind by kind. */
-    sameCustomResources?: boolean;
-    error?: string;
+  vendors: string[];
+  bucketCount: number;
+  integrations: number;
+  integrationsPerVendor: Record<string, number>;
+  ours?: ProgramRuns;
+  baseline?: ProgramRuns;
+  /** Median wall time of ours over the baseline's: the components' overhead. */
+  wallRatio?: number;
+  /** The same over CPU time, a cross-check when other work shares the machine. */
+  cpuRatio?: number;
+  rssRatio?: number;
+  /** Whether both programs registered the same custom resources, kind by kind. */
+  sameCustomResources?: boolean;
+  error?: string;
 }
 
 export interface ResourceCountScenario {
-    vendorCount: number;
-    bucketCount: number;
-    integrations: number;
-    minimum: TermCounts;
-    minimumTotal: number;
-    ours?: TermCounts;
-    /** Our custom resources of kinds that no term of the minimum covers. */
-    oursUnaccounted?: Record<string, number>;
-    oursTotal?: number;
-    componentResources?: number;
-    ratio?: number;
+  vendorCount: number;
+  bucketCount: number;
+  integrations: number;
+  minimum: TermCounts;
+  minimumTotal: number;
+  ours?: TermCounts;
+  /** Our custom resources of kinds that no term of the minimum covers. */
+  oursUnaccounted?: Record<string, number>;
+  oursTotal?: number;
+  componentResources?: number;
+  ratio?: number;
 }
 
 export interface ColdStartMode {
-    mode: "typecheck" | "transpile-only" | "precompiled";
-    description: string;
-    firstRegistrationMs: number[];
-    medianFirstRegistrationMs?: number;
-    error?: string;
+  mode: "typecheck" | "transpile-only" | "precompiled";
+  description: string;
+  firstRegistrationMs: number[];
+  medianFirstRegistrationMs?: number;
+  error?: string;
 }
 
 export interface BenchResults {
-    generatedAt: string;
-    wallSeconds: number;
-    environment: BenchEnvironment;
-    evaluation: {
-        loader: string;
-        targetWallRatio: number;
-        scenarios: EvaluationScenario[];
-    };
-    resourceCounts: {
-        termReasons: Record<string, string>;
-        scenarios: ResourceCountScenario[];
-    };
-    packing: {
-        integration: string;
-        source: string;
-        results: PackingResult[];
-    };
-    policyPack: {
-        scenario: string;
-        resources?: number;
-        medianValidateMs?: number;
-        validatePerResourceMs?: number;
-        registrationPerResourceMs?: number;
-        ratio?: number;
-        target: number;
-        note: string;
-    };
-    coldStart: {
-        stack: string;
-        precompileMs?: number;
-        modes: ColdStartMode[];
-        recommended: ColdStartMode["mode"];
-        why: string;
-    };
+  generatedAt: string;
+  wallSeconds: number;
+  environment: BenchEnvironment;
+  evaluation: {
+    loader: string;
+    targetWallRatio: number;
+    scenarios: EvaluationScenario[];
+  };
+  resourceCounts: {
+    termReasons: Record<string, string>;
+    scenarios: ResourceCountScenario[];
+  };
+  packing: {
+    integration: string;
+    source: string;
+    results: PackingResult[];
+  };
+  policyPack: {
+    scenario: string;
+    resources?: number;
+    medianValidateMs?: number;
+    validatePerResourceMs?: number;
+    registrationPerResourceMs?: number;
+    ratio?: number;
+    target: number;
+    note: string;
+  };
+  coldStart: {
+    stack: string;
+    precompileMs?: number;
+    modes: ColdStartMode[];
+    recommended: ColdStartMode["mode"];
+    why: string;
+  };
 }

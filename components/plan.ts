@@ -1,26 +1,34 @@
 // Turns one validated integration into plain policy documents and names: no Pulumi, no I/O, fully testable.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { accessPointArn, accessPointObjectsArn, bucketArn, bucketObjectsArn, iamArn, partitionOf, parsePrincipalArn } from "./arns";
+import {
+  accessPointArn,
+  accessPointObjectsArn,
+  bucketArn,
+  bucketObjectsArn,
+  iamArn,
+  partitionOf,
+  parsePrincipalArn,
+} from "./arns";
 import type { BucketConfig, IntegrationConfig, StackConfig } from "./config";
 import {
-    allow,
-    assumeRoleWithExternalId,
-    kmsViaS3Condition,
-    listPrefixCondition,
-    policyDocument,
-    type PolicyDocument,
-    type PolicyStatement,
+  allow,
+  assumeRoleWithExternalId,
+  kmsViaS3Condition,
+  listPrefixCondition,
+  policyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
 } from "./policy/document";
 import {
-    largestCountWhere,
-    largestPackableBucketCount,
-    packStatements,
-    policySize,
-    roleCapacities,
-    theoreticalBucketBound,
-    userCapacities,
-    type StatementGroup,
+  largestCountWhere,
+  largestPackableBucketCount,
+  packStatements,
+  policySize,
+  roleCapacities,
+  theoreticalBucketBound,
+  userCapacities,
+  type StatementGroup,
 } from "./policy/packing";
 import { vendorProfiles, type ActionSet, type VendorProfile } from "./vendors";
 import type { ExternalIdSource } from "./vendors/profile";
@@ -32,150 +40,174 @@ export const prefixScopedListActions: readonly string[] = ["s3:ListBucket", "s3:
 export const generatedExternalIdLength = 48;
 
 export interface CorsRule {
-    ID: string;
-    AllowedMethods: string[];
-    AllowedOrigins: string[];
-    AllowedHeaders: string[];
-    ExposeHeaders: string[];
-    MaxAgeSeconds: number;
+  ID: string;
+  AllowedMethods: string[];
+  AllowedOrigins: string[];
+  AllowedHeaders: string[];
+  ExposeHeaders: string[];
+  MaxAgeSeconds: number;
 }
 
 export interface KmsGrantPlan {
-    keyArn: string;
-    granteePrincipal: string;
-    operations: string[];
+  keyArn: string;
+  granteePrincipal: string;
+  operations: string[];
 }
 
 export interface AccessPointPlan {
-    name: string;
-    arn: string;
-    policy: PolicyDocument;
+  name: string;
+  arn: string;
+  policy: PolicyDocument;
 }
 
 export interface BucketGrantPlan {
-    bucket: BucketConfig;
-    /** This integration's bucket-policy statements, every Sid starting with the integration's Sid prefix. */
-    statements: PolicyStatement[];
-    corsRules: CorsRule[];
-    accessPoint?: AccessPointPlan;
-    kmsGrant?: KmsGrantPlan;
+  bucket: BucketConfig;
+  /** This integration's bucket-policy statements, every Sid starting with the integration's Sid prefix. */
+  statements: PolicyStatement[];
+  corsRules: CorsRule[];
+  accessPoint?: AccessPointPlan;
+  kmsGrant?: KmsGrantPlan;
 }
 
 export type PrincipalType = "role" | "user" | "account";
 
 export interface IntegrationPlan {
-    integration: IntegrationConfig;
-    profile: VendorProfile;
-    actions: ActionSet;
-    principalType: PrincipalType;
-    /** IAM name of the role or user we create; undefined for bucket-policy vendors. */
-    identityName?: string;
-    /** ARN of the principal that receives the permissions: our role or user, or the vendor's account. */
-    identityArn: string;
-    vendorPrincipals: string[];
-    externalIdSource: ExternalIdSource;
-    /** Identity-side documents, packed to IAM quotas: for a role the first is inline, the rest managed. */
-    permissionPolicies: PolicyDocument[];
-    buckets: BucketGrantPlan[];
-    /** Sid prefix of every statement this stack and integration own in a bucket or access point policy. */
-    sidPrefix: string;
+  integration: IntegrationConfig;
+  profile: VendorProfile;
+  actions: ActionSet;
+  principalType: PrincipalType;
+  /** IAM name of the role or user we create; undefined for bucket-policy vendors. */
+  identityName?: string;
+  /** ARN of the principal that receives the permissions: our role or user, or the vendor's account. */
+  identityArn: string;
+  vendorPrincipals: string[];
+  externalIdSource: ExternalIdSource;
+  /** Identity-side documents, packed to IAM quotas: for a role the first is inline, the rest managed. */
+  permissionPolicies: PolicyDocument[];
+  buckets: BucketGrantPlan[];
+  /** Sid prefix of every statement this stack and integration own in a bucket or access point policy. */
+  sidPrefix: string;
 }
 
 export class PlanError extends pulumi.RunError {
-    constructor(message: string) {
-        super(message);
-        this.name = "PlanError";
-    }
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanError";
+  }
 }
 
 /** Stack names may hold `_` and `.`; Sids and IAM names get only letters, digits and single hyphens. */
 export function stackSlug(stack: string): string {
-    return stack.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "stack";
+  return stack.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "stack";
 }
 
 /** `<integration>--<stack>--`: unique to this stack and integration, and unambiguous since names hold no `--`. */
 export function sidPrefixFor(integration: string, stack: string): string {
-    return `${integration}--${stackSlug(stack)}--`;
+  return `${integration}--${stackSlug(stack)}--`;
 }
 
 /** CORS rule IDs of an integration: its Sid prefix without the trailing dashes, `<integration>--<stack>`. */
 export function corsRuleIdPrefixFor(sidPrefix: string): string {
-    return sidPrefix.replace(/-+$/, "");
+  return sidPrefix.replace(/-+$/, "");
 }
 
 /** IAM role and user names: at most 64 characters, unique per stack so that dev and prod can share an account. */
 export function identityNameFor(integration: string, stack: string): string {
-    const name = `${integration}-${stackSlug(stack)}`;
-    if (name.length <= 64) return name;
-    // Truncated names could collide: keep 55 characters and add a hash of the whole name.
-    return `${name.slice(0, 55).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+  const name = `${integration}-${stackSlug(stack)}`;
+  if (name.length <= 64) return name;
+  // Truncated names could collide: keep 55 characters and add a hash of the whole name.
+  return `${name.slice(0, 55).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
 /** The trust policy the role carries; null for vendors that do not assume a role. */
 export function trustPolicy(plan: IntegrationPlan, externalId: string): PolicyDocument | null {
-    if (plan.principalType !== "role") return null;
-    return policyDocument([assumeRoleWithExternalId(plan.vendorPrincipals, externalId)]);
+  if (plan.principalType !== "role") return null;
+  return policyDocument([assumeRoleWithExternalId(plan.vendorPrincipals, externalId)]);
 }
 
 interface Target {
-    bucket: BucketConfig;
-    accessPoint?: { name: string; arn: string };
+  bucket: BucketConfig;
+  accessPoint?: { name: string; arn: string };
 }
 
 /** The grant as statement groups over many buckets: one statement per action set, listing all resources. */
 function statementGroups(actions: ActionSet, targets: readonly Target[], accountId: string): StatementGroup[] {
-    const groups: StatementGroup[] = [];
-    const objectArns = targets.flatMap(({ bucket, accessPoint }) => [
-        bucketObjectsArn(bucket.name, bucket.region, bucket.prefix),
-        ...(accessPoint ? [accessPointObjectsArn(bucket.region, accountId, accessPoint.name, bucket.prefix)] : []),
-    ]);
-    if (actions.object.length > 0) groups.push({ sid: "ObjectAccess", actions: actions.object, resources: objectArns });
+  const groups: StatementGroup[] = [];
+  const objectArns = targets.flatMap(({ bucket, accessPoint }) => [
+    bucketObjectsArn(bucket.name, bucket.region, bucket.prefix),
+    ...(accessPoint ? [accessPointObjectsArn(bucket.region, accountId, accessPoint.name, bucket.prefix)] : []),
+  ]);
+  if (actions.object.length > 0) groups.push({ sid: "ObjectAccess", actions: actions.object, resources: objectArns });
 
-    const listActions = actions.bucket.filter((action) => prefixScopedListActions.includes(action));
-    const otherBucketActions = actions.bucket.filter((action) => !prefixScopedListActions.includes(action));
-    // A prefix condition covers every resource in its statement, so buckets are grouped by prefix.
-    // Sorted, so that a Sid does not change when buckets are reordered in config.
-    const prefixes = [...new Set(targets.map((t) => t.bucket.prefix))].sort();
-    let prefixed = 0;
-    for (const prefix of listActions.length > 0 ? prefixes : []) {
-        const sameprefix = targets.filter((t) => t.bucket.prefix === prefix);
-        groups.push({
-            sid: prefix === "" ? "ListBuckets" : `ListUnderPrefix${++prefixed}`,
-            actions: listActions,
-            resources: sameprefix.flatMap(({ bucket, accessPoint }) => [bucketArn(bucket.name, bucket.region), ...(accessPoint ? [accessPoint.arn] : [])]),
-            ...(prefix === "" ? {} : { condition: listPrefixCondition(prefix) }),
-        });
-    }
-    if (otherBucketActions.length > 0) {
-        groups.push({ sid: "BucketAccess", actions: otherBucketActions, resources: targets.map(({ bucket }) => bucketArn(bucket.name, bucket.region)) });
-    }
-    // KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService).
-    const regions = [...new Set(targets.filter((t) => t.bucket.kmsKeyArn).map((t) => t.bucket.region))];
-    for (const region of regions) {
-        const keys = targets.filter((t) => t.bucket.kmsKeyArn && t.bucket.region === region).map((t) => t.bucket.kmsKeyArn!);
-        groups.push({ sid: `KmsViaS3${region.replace(/-/g, "")}`, actions: actions.kms, resources: keys, condition: kmsViaS3Condition(region) });
-    }
-    return groups;
+  const listActions = actions.bucket.filter((action) => prefixScopedListActions.includes(action));
+  const otherBucketActions = actions.bucket.filter((action) => !prefixScopedListActions.includes(action));
+  // A prefix condition covers every resource in its statement, so buckets are grouped by prefix.
+  // Sorted, so that a Sid does not change when buckets are reordered in config.
+  const prefixes = [...new Set(targets.map((t) => t.bucket.prefix))].sort();
+  let prefixed = 0;
+  for (const prefix of listActions.length > 0 ? prefixes : []) {
+    const sameprefix = targets.filter((t) => t.bucket.prefix === prefix);
+    groups.push({
+      sid: prefix === "" ? "ListBuckets" : `ListUnderPrefix${++prefixed}`,
+      actions: listActions,
+      resources: sameprefix.flatMap(({ bucket, accessPoint }) => [
+        bucketArn(bucket.name, bucket.region),
+        ...(accessPoint ? [accessPoint.arn] : []),
+      ]),
+      ...(prefix === "" ? {} : { condition: listPrefixCondition(prefix) }),
+    });
+  }
+  if (otherBucketActions.length > 0) {
+    groups.push({
+      sid: "BucketAccess",
+      actions: otherBucketActions,
+      resources: targets.map(({ bucket }) => bucketArn(bucket.name, bucket.region)),
+    });
+  }
+  // KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService).
+  const regions = [...new Set(targets.filter((t) => t.bucket.kmsKeyArn).map((t) => t.bucket.region))];
+  for (const region of regions) {
+    const keys = targets
+      .filter((t) => t.bucket.kmsKeyArn && t.bucket.region === region)
+      .map((t) => t.bucket.kmsKeyArn!);
+    groups.push({
+      sid: `KmsViaS3${region.replace(/-/g, "")}`,
+      actions: actions.kms,
+      resources: keys,
+      condition: kmsViaS3Condition(region),
+    });
+  }
+  return groups;
 }
 
-function groupsToStatements(groups: readonly StatementGroup[], sidPrefix: string, principal?: PolicyStatement["Principal"]): PolicyStatement[] {
-    return groups.map((group) =>
-        allow({ sid: `${sidPrefix}${group.sid}`, principal, actions: group.actions, resources: group.resources, condition: group.condition }),
-    );
+function groupsToStatements(
+  groups: readonly StatementGroup[],
+  sidPrefix: string,
+  principal?: PolicyStatement["Principal"],
+): PolicyStatement[] {
+  return groups.map((group) =>
+    allow({
+      sid: `${sidPrefix}${group.sid}`,
+      principal,
+      actions: group.actions,
+      resources: group.resources,
+      condition: group.condition,
+    }),
+  );
 }
 
 function corsRulesFor(profile: VendorProfile, integration: IntegrationConfig, sidPrefix: string): CorsRule[] {
-    if (!profile.cors || !integration.cors) return [];
-    return [
-        {
-            ID: corsRuleIdPrefixFor(sidPrefix),
-            AllowedMethods: [...profile.cors.methods],
-            AllowedOrigins: [...integration.cors.origins],
-            AllowedHeaders: [...profile.cors.headers],
-            ExposeHeaders: [],
-            MaxAgeSeconds: 3000,
-        },
-    ];
+  if (!profile.cors || !integration.cors) return [];
+  return [
+    {
+      ID: corsRuleIdPrefixFor(sidPrefix),
+      AllowedMethods: [...profile.cors.methods],
+      AllowedOrigins: [...integration.cors.origins],
+      AllowedHeaders: [...profile.cors.headers],
+      ExposeHeaders: [],
+      MaxAgeSeconds: 3000,
+    },
+  ];
 }
 
 /**
@@ -183,33 +215,41 @@ function corsRulesFor(profile: VendorProfile, integration: IntegrationConfig, si
  * bucket, stable across bucket reordering, and always the same length, so sizing does not depend on the stack.
  */
 export function defaultAccessPointName(integration: string, stack: string, bucket: string): string {
-    return `${integration}-${createHash("sha256").update(`${stack}/${bucket}`).digest("hex").slice(0, 8)}`;
+  return `${integration}-${createHash("sha256").update(`${stack}/${bucket}`).digest("hex").slice(0, 8)}`;
 }
 
 function targetsOf(integration: IntegrationConfig, accountId: string, stackName: string): Target[] {
-    const usesAccessPoint = vendorProfiles[integration.vendor].accessPoint === true;
-    return integration.buckets.map((bucket) => {
-        const name = usesAccessPoint ? bucket.accessPointName ?? defaultAccessPointName(integration.name, stackName, bucket.name) : undefined;
-        return { bucket, ...(name ? { accessPoint: { name, arn: accessPointArn(bucket.region, accountId, name) } } : {}) };
-    });
+  const usesAccessPoint = vendorProfiles[integration.vendor].accessPoint === true;
+  return integration.buckets.map((bucket) => {
+    const name = usesAccessPoint
+      ? (bucket.accessPointName ?? defaultAccessPointName(integration.name, stackName, bucket.name))
+      : undefined;
+    return { bucket, ...(name ? { accessPoint: { name, arn: accessPointArn(bucket.region, accountId, name) } } : {}) };
+  });
 }
 
 /** Stack name for sizing only (packing bounds): every name derived from it has the same length whatever the stack. */
 const sizingStack = "sizing";
 
 /** The identity-side statement groups of an integration, before packing: what the packer and the bucket bound work from. */
-export function identityStatementGroups(integration: IntegrationConfig, stack: StackConfig, stackName = sizingStack): StatementGroup[] {
-    const actions = vendorProfiles[integration.vendor].access.levels[integration.access]!;
-    return statementGroups(actions, targetsOf(integration, stack.accountId, stackName), stack.accountId);
+export function identityStatementGroups(
+  integration: IntegrationConfig,
+  stack: StackConfig,
+  stackName = sizingStack,
+): StatementGroup[] {
+  const actions = vendorProfiles[integration.vendor].access.levels[integration.access]!;
+  return statementGroups(actions, targetsOf(integration, stack.accountId, stackName), stack.accountId);
 }
 
 function principalTypeOf(integration: IntegrationConfig): PrincipalType {
-    return integration.auth === "role" ? "role" : integration.auth === "accessKey" ? "user" : "account";
+  return integration.auth === "role" ? "role" : integration.auth === "accessKey" ? "user" : "account";
 }
 
 /** The packing capacities of our role's or user's identity policies. */
 function identityCapacities(principalType: "role" | "user", stack: StackConfig): number[] {
-    return principalType === "role" ? roleCapacities(stack.managedPoliciesPerRole) : userCapacities(stack.managedPoliciesPerRole);
+  return principalType === "role"
+    ? roleCapacities(stack.managedPoliciesPerRole)
+    : userCapacities(stack.managedPoliciesPerRole);
 }
 
 /**
@@ -218,117 +258,144 @@ function identityCapacities(principalType: "role" | "user", stack: StackConfig):
  * (MLSpace) carry no identity policy of ours, so only their bucket count is returned.
  */
 export function bucketCapacity(integration: IntegrationConfig, stack: StackConfig): { packed: number; bound: number } {
-    const count = integration.buckets.length;
-    const principalType = principalTypeOf(integration);
-    if (principalType === "account") return { packed: count, bound: count };
-    const capacities = identityCapacities(principalType, stack);
-    const groupsFor = (n: number) => identityStatementGroups({ ...integration, buckets: integration.buckets.slice(0, n) }, stack);
-    return { packed: largestPackableBucketCount(count, groupsFor, capacities), bound: theoreticalBucketBound(count, groupsFor, capacities) };
+  const count = integration.buckets.length;
+  const principalType = principalTypeOf(integration);
+  if (principalType === "account") return { packed: count, bound: count };
+  const capacities = identityCapacities(principalType, stack);
+  const groupsFor = (n: number) =>
+    identityStatementGroups({ ...integration, buckets: integration.buckets.slice(0, n) }, stack);
+  return {
+    packed: largestPackableBucketCount(count, groupsFor, capacities),
+    bound: theoreticalBucketBound(count, groupsFor, capacities),
+  };
 }
 
 /** Plan one integration. Throws PlanError when the grant cannot fit IAM's quotas. */
-export function planIntegration(integration: IntegrationConfig, stack: StackConfig, stackName: string): IntegrationPlan {
-    const profile = vendorProfiles[integration.vendor];
-    const actions = profile.access.levels[integration.access]!;
-    const mode = profile.auth.modes[integration.auth]!;
-    const sidPrefix = sidPrefixFor(integration.name, stackName);
-    const iamPartition = partitionOf(integration.buckets[0].region);
-    const principalType = principalTypeOf(integration);
-    const identityName = principalType === "account" ? undefined : identityNameFor(integration.name, stackName);
-    const identityArn =
-        principalType === "account" ? integration.principal! : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
+export function planIntegration(
+  integration: IntegrationConfig,
+  stack: StackConfig,
+  stackName: string,
+): IntegrationPlan {
+  const profile = vendorProfiles[integration.vendor];
+  const actions = profile.access.levels[integration.access]!;
+  const mode = profile.auth.modes[integration.auth]!;
+  const sidPrefix = sidPrefixFor(integration.name, stackName);
+  const iamPartition = partitionOf(integration.buckets[0].region);
+  const principalType = principalTypeOf(integration);
+  const identityName = principalType === "account" ? undefined : identityNameFor(integration.name, stackName);
+  const identityArn =
+    principalType === "account"
+      ? integration.principal!
+      : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
 
-    const targets = targetsOf(integration, stack.accountId, stackName);
-    const groups = statementGroups(actions, targets, stack.accountId);
-    const permissionPolicies = packIdentityPolicies(integration, principalType, groups, stack, actions, targets);
+  const targets = targetsOf(integration, stack.accountId, stackName);
+  const groups = statementGroups(actions, targets, stack.accountId);
+  const permissionPolicies = packIdentityPolicies(integration, principalType, groups, stack, actions, targets);
 
-    const bucketPolicyPrincipal =
-        mode.bucketPolicyPrincipal === "vendor" ? integration.principal : mode.bucketPolicyPrincipal === "role" ? identityArn : undefined;
-    const vendorPrincipals = integration.principal ? [integration.principal] : [];
-    const crossAccountVendor = integration.principal !== undefined && parsePrincipalArn(integration.principal)?.accountId !== stack.accountId;
-    const buckets = targets.map((target): BucketGrantPlan => {
-        const { bucket, accessPoint } = target;
-        // Bucket-level KMS: a cross-account vendor account also needs the key to let it in (KMS grant).
-        const bucketGroups = statementGroups(actions, [{ bucket }], stack.accountId).filter((g) => !g.sid.startsWith("Kms"));
-        const kmsGrant =
-            bucket.kmsKeyArn && mode.bucketPolicyPrincipal === "vendor" && crossAccountVendor
-                ? { keyArn: bucket.kmsKeyArn, granteePrincipal: integration.principal!, operations: actions.kms.map((a) => a.replace(/^kms:/, "")) }
-                : undefined;
-        // An access point answers only to its own policy plus the bucket's; it names our role and nothing else.
-        const accessPointPlan = accessPoint && {
-            ...accessPoint,
-            policy: policyDocument(
-                groupsToStatements(
-                    statementGroups(actions, [target], stack.accountId)
-                        .filter((g) => !g.sid.startsWith("Kms") && g.sid !== "BucketAccess")
-                        .map((g) => ({ ...g, resources: g.resources.filter((r) => r.startsWith(accessPoint.arn)) })),
-                    sidPrefix,
-                    { AWS: identityArn },
-                ),
-            ),
-        };
-        return {
-            bucket,
-            statements: bucketPolicyPrincipal ? groupsToStatements(bucketGroups, sidPrefix, { AWS: bucketPolicyPrincipal }) : [],
-            corsRules: corsRulesFor(profile, integration, sidPrefix),
-            ...(accessPointPlan ? { accessPoint: accessPointPlan } : {}),
-            ...(kmsGrant ? { kmsGrant } : {}),
-        };
-    });
-
-    const plan: IntegrationPlan = {
-        integration,
-        profile,
-        actions,
-        principalType,
-        ...(identityName ? { identityName } : {}),
-        identityArn,
-        vendorPrincipals,
-        externalIdSource: mode.externalId,
-        permissionPolicies,
-        buckets,
-        sidPrefix,
+  const bucketPolicyPrincipal =
+    mode.bucketPolicyPrincipal === "vendor"
+      ? integration.principal
+      : mode.bucketPolicyPrincipal === "role"
+        ? identityArn
+        : undefined;
+  const vendorPrincipals = integration.principal ? [integration.principal] : [];
+  const crossAccountVendor =
+    integration.principal !== undefined && parsePrincipalArn(integration.principal)?.accountId !== stack.accountId;
+  const buckets = targets.map((target): BucketGrantPlan => {
+    const { bucket, accessPoint } = target;
+    // Bucket-level KMS: a cross-account vendor account also needs the key to let it in (KMS grant).
+    const bucketGroups = statementGroups(actions, [{ bucket }], stack.accountId).filter(
+      (g) => !g.sid.startsWith("Kms"),
+    );
+    const kmsGrant =
+      bucket.kmsKeyArn && mode.bucketPolicyPrincipal === "vendor" && crossAccountVendor
+        ? {
+            keyArn: bucket.kmsKeyArn,
+            granteePrincipal: integration.principal!,
+            operations: actions.kms.map((a) => a.replace(/^kms:/, "")),
+          }
+        : undefined;
+    // An access point answers only to its own policy plus the bucket's; it names our role and nothing else.
+    const accessPointPlan = accessPoint && {
+      ...accessPoint,
+      policy: policyDocument(
+        groupsToStatements(
+          statementGroups(actions, [target], stack.accountId)
+            .filter((g) => !g.sid.startsWith("Kms") && g.sid !== "BucketAccess")
+            .map((g) => ({ ...g, resources: g.resources.filter((r) => r.startsWith(accessPoint.arn)) })),
+          sidPrefix,
+          { AWS: identityArn },
+        ),
+      ),
     };
-    checkTrustPolicySize(plan, stack);
-    return plan;
+    return {
+      bucket,
+      statements: bucketPolicyPrincipal
+        ? groupsToStatements(bucketGroups, sidPrefix, { AWS: bucketPolicyPrincipal })
+        : [],
+      corsRules: corsRulesFor(profile, integration, sidPrefix),
+      ...(accessPointPlan ? { accessPoint: accessPointPlan } : {}),
+      ...(kmsGrant ? { kmsGrant } : {}),
+    };
+  });
+
+  const plan: IntegrationPlan = {
+    integration,
+    profile,
+    actions,
+    principalType,
+    ...(identityName ? { identityName } : {}),
+    identityArn,
+    vendorPrincipals,
+    externalIdSource: mode.externalId,
+    permissionPolicies,
+    buckets,
+    sidPrefix,
+  };
+  checkTrustPolicySize(plan, stack);
+  return plan;
 }
 
 function packIdentityPolicies(
-    integration: IntegrationConfig,
-    principalType: PrincipalType,
-    groups: StatementGroup[],
-    stack: StackConfig,
-    actions: ActionSet,
-    targets: Target[],
+  integration: IntegrationConfig,
+  principalType: PrincipalType,
+  groups: StatementGroup[],
+  stack: StackConfig,
+  actions: ActionSet,
+  targets: Target[],
 ): PolicyDocument[] {
-    // The MLSpace side is rendered for the vendor to add to its own policies: one document, no quotas of ours.
-    if (principalType === "account") return [policyDocument(groupsToStatements(groups, ""))];
-    const capacities = identityCapacities(principalType, stack);
-    const packed = packStatements(groups, capacities);
-    if (packed) return packed;
-    const fits = largestPackableBucketCount(targets.length, (count) => statementGroups(actions, targets.slice(0, count), stack.accountId), capacities);
-    const total = capacities.reduce((a, b) => a + b, 0);
-    throw new PlanError(
-        `integration ${integration.name}: ${integration.buckets.length} buckets do not fit IAM's identity-policy quotas ` +
-            `(${capacities.length} policies, ${total} characters in all for a ${principalType}). The first ${fits} buckets fit. ` +
-            `Raise the managed-policies-per-${principalType} quota (config managedPoliciesPerRole, now ${stack.managedPoliciesPerRole}, at most 20) ` +
-            `or split this integration into several.`,
-    );
+  // The MLSpace side is rendered for the vendor to add to its own policies: one document, no quotas of ours.
+  if (principalType === "account") return [policyDocument(groupsToStatements(groups, ""))];
+  const capacities = identityCapacities(principalType, stack);
+  const packed = packStatements(groups, capacities);
+  if (packed) return packed;
+  const fits = largestPackableBucketCount(
+    targets.length,
+    (count) => statementGroups(actions, targets.slice(0, count), stack.accountId),
+    capacities,
+  );
+  const total = capacities.reduce((a, b) => a + b, 0);
+  throw new PlanError(
+    `integration ${integration.name}: ${integration.buckets.length} buckets do not fit IAM's identity-policy quotas ` +
+      `(${capacities.length} policies, ${total} characters in all for a ${principalType}). The first ${fits} buckets fit. ` +
+      `Raise the managed-policies-per-${principalType} quota (config managedPoliciesPerRole, now ${stack.managedPoliciesPerRole}, at most 20) ` +
+      `or split this integration into several.`,
+  );
 }
 
 /** The largest n such that the first n items fit: binary search, since fitting is monotone in n. */
 export function largestFittingPrefix<T>(items: readonly T[], fits: (subset: readonly T[]) => boolean): number {
-    return largestCountWhere(items.length, (count) => fits(items.slice(0, count)));
+  return largestCountWhere(items.length, (count) => fits(items.slice(0, count)));
 }
 
 function checkTrustPolicySize(plan: IntegrationPlan, stack: StackConfig): void {
-    const external = plan.integration.externalId;
-    const sample = external.kind === "value" ? external.value : "x".repeat(generatedExternalIdLength);
-    const trust = trustPolicy(plan, sample);
-    if (trust && policySize(trust) > stack.trustPolicyMaxChars) {
-        throw new PlanError(
-            `integration ${plan.integration.name}: the trust policy is ${policySize(trust)} characters; IAM allows ${stack.trustPolicyMaxChars} ` +
-                `(raise trustPolicyMaxChars after raising the quota, up to 8192).`,
-        );
-    }
+  const external = plan.integration.externalId;
+  const sample = external.kind === "value" ? external.value : "x".repeat(generatedExternalIdLength);
+  const trust = trustPolicy(plan, sample);
+  if (trust && policySize(trust) > stack.trustPolicyMaxChars) {
+    throw new PlanError(
+      `integration ${plan.integration.name}: the trust policy is ${policySize(trust)} characters; IAM allows ${stack.trustPolicyMaxChars} ` +
+        `(raise trustPolicyMaxChars after raising the quota, up to 8192).`,
+    );
+  }
 }

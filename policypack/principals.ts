@@ -1,41 +1,41 @@
 // Whose principal is this: everyone, one of the stack's own accounts, or another account.
 
 export type AwsPrincipal =
-    /** `*`, or an ARN with a wildcard in it: anyone (IAM: "You cannot use a wildcard to match part of a principal ARN"). */
-    | { kind: "public"; value: string }
-    | { kind: "account"; value: string; accountId: string }
-    /** A unique ID (AROA..., AIDA...) that IAM writes in place of a deleted principal, or anything unparseable. */
-    | { kind: "unidentified"; value: string };
+  /** `*`, or an ARN with a wildcard in it: anyone (IAM: "You cannot use a wildcard to match part of a principal ARN"). */
+  | { kind: "public"; value: string }
+  | { kind: "account"; value: string; accountId: string }
+  /** A unique ID (AROA..., AIDA...) that IAM writes in place of a deleted principal, or anything unparseable. */
+  | { kind: "unidentified"; value: string };
 
 /** Classify one value of `Principal.AWS`: a 12-digit account, an IAM or STS ARN, or `*`. */
 export function classifyAwsPrincipal(value: string): AwsPrincipal {
-    if (value === "*") return { kind: "public", value };
-    if (/^\d{12}$/.test(value)) return { kind: "account", value, accountId: value };
-    const parts = value.split(":");
-    if (parts[0] === "arn" && parts.length >= 6) {
-        if (parts.slice(0, 5).some((part) => /[*?]/.test(part))) return { kind: "public", value };
-        if (/^\d{12}$/.test(parts[4])) return { kind: "account", value, accountId: parts[4] };
-    }
-    return { kind: "unidentified", value };
+  if (value === "*") return { kind: "public", value };
+  if (/^\d{12}$/.test(value)) return { kind: "account", value, accountId: value };
+  const parts = value.split(":");
+  if (parts[0] === "arn" && parts.length >= 6) {
+    if (parts.slice(0, 5).some((part) => /[*?]/.test(part))) return { kind: "public", value };
+    if (/^\d{12}$/.test(parts[4])) return { kind: "account", value, accountId: parts[4] };
+  }
+  return { kind: "unidentified", value };
 }
 
 /** External: not provably in one of the stack's accounts. With no accounts configured, every account is external. */
 export function isExternal(principal: AwsPrincipal, accountIds: readonly string[]): boolean {
-    return principal.kind !== "account" || !accountIds.includes(principal.accountId);
+  return principal.kind !== "account" || !accountIds.includes(principal.accountId);
 }
 
 /** `arn:aws:iam::ACCOUNT:root` for a bare account, so that both spellings of one account compare equal. */
 export function canonicalPrincipal(value: string): string {
-    return /^\d{12}$/.test(value) ? `arn:aws:iam::${value}:root` : value;
+  return /^\d{12}$/.test(value) ? `arn:aws:iam::${value}:root` : value;
 }
 
 /** True when `entry` names `principal` exactly, or names the account root of the principal's account. */
 export function principalMatchesEntry(principal: string, entry: string): boolean {
-    const wanted = canonicalPrincipal(entry);
-    const actual = canonicalPrincipal(principal);
-    if (wanted === actual) return true;
-    const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(wanted);
-    const parsed = classifyAwsPrincipal(actual);
-    // Trusting a role inside an allowlisted account is narrower than trusting the account itself.
-    return root !== null && parsed.kind === "account" && parsed.accountId === root[1];
+  const wanted = canonicalPrincipal(entry);
+  const actual = canonicalPrincipal(principal);
+  if (wanted === actual) return true;
+  const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(wanted);
+  const parsed = classifyAwsPrincipal(actual);
+  // Trusting a role inside an allowlisted account is narrower than trusting the account itself.
+  return root !== null && parsed.kind === "account" && parsed.accountId === root[1];
 }

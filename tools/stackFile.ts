@@ -5,61 +5,66 @@ import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 
 export interface StackFile {
-    project: string;
-    stack: string;
-    path: string;
-    /** `namespace:key` -> value as the engine passes it: strings, structured values as JSON. */
-    config: Record<string, string>;
-    /** Keys holding a `secure:` value anywhere inside. */
-    secretKeys: string[];
-    /** Stand-ins used for `secure:` values, which only the Pulumi backend can decrypt. */
-    secretPlaceholders: string[];
+  project: string;
+  stack: string;
+  path: string;
+  /** `namespace:key` -> value as the engine passes it: strings, structured values as JSON. */
+  config: Record<string, string>;
+  /** Keys holding a `secure:` value anywhere inside. */
+  secretKeys: string[];
+  /** Stand-ins used for `secure:` values, which only the Pulumi backend can decrypt. */
+  secretPlaceholders: string[];
 }
 
 export class StackFileError extends Error {
-    override name = "StackFileError";
+  override name = "StackFileError";
 }
 
 const projectRoot = resolve(__dirname, "..");
 
 /** The stand-in for an encrypted value: valid as an ExternalId, stable per ciphertext. */
 function placeholderFor(ciphertext: string): string {
-    return `synth-secret-${createHash("sha256").update(ciphertext).digest("hex").slice(0, 16)}`;
+  return `synth-secret-${createHash("sha256").update(ciphertext).digest("hex").slice(0, 16)}`;
 }
 
 export function loadStackFile(options: { stack?: string; configFile?: string }): StackFile {
-    const path = options.configFile ? resolve(options.configFile) : join(projectRoot, `Pulumi.${options.stack}.yaml`);
-    if (!existsSync(path)) throw new StackFileError(`stack file not found: ${path}`);
-    const projectFile = join(projectRoot, "Pulumi.yaml");
-    const project = String((parse(readFileSync(projectFile, "utf8")) as { name?: string })?.name ?? "vendor-access");
-    const stack = options.stack ?? basename(path).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
-    let document: unknown;
-    try {
-        document = parse(readFileSync(path, "utf8"));
-    } catch (error) {
-        throw new StackFileError(`${path} is not valid YAML: ${(error as Error).message}`);
-    }
-    const raw = ((document as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const secretPlaceholders: string[] = [];
-    for (const [key, value] of Object.entries(raw)) {
-        const fullKey = key.includes(":") ? key : `${project}:${key}`;
-        let secret = false;
-        const decrypt = (v: unknown): unknown => {
-            if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
-                secret = true;
-                const placeholder = placeholderFor(String((v as { secure: unknown }).secure));
-                secretPlaceholders.push(placeholder);
-                return placeholder;
-            }
-            if (Array.isArray(v)) return v.map(decrypt);
-            if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, decrypt(item)]));
-            return v;
-        };
-        const plain = decrypt(value);
-        config[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
-        if (secret) secretKeys.push(fullKey);
-    }
-    return { project, stack, path, config, secretKeys, secretPlaceholders };
+  const path = options.configFile ? resolve(options.configFile) : join(projectRoot, `Pulumi.${options.stack}.yaml`);
+  if (!existsSync(path)) throw new StackFileError(`stack file not found: ${path}`);
+  const projectFile = join(projectRoot, "Pulumi.yaml");
+  const project = String((parse(readFileSync(projectFile, "utf8")) as { name?: string })?.name ?? "vendor-access");
+  const stack =
+    options.stack ??
+    basename(path)
+      .replace(/^Pulumi\./, "")
+      .replace(/\.ya?ml$/, "");
+  let document: unknown;
+  try {
+    document = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new StackFileError(`${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  const raw = ((document as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const secretPlaceholders: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const fullKey = key.includes(":") ? key : `${project}:${key}`;
+    let secret = false;
+    const decrypt = (v: unknown): unknown => {
+      if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
+        secret = true;
+        const placeholder = placeholderFor(String((v as { secure: unknown }).secure));
+        secretPlaceholders.push(placeholder);
+        return placeholder;
+      }
+      if (Array.isArray(v)) return v.map(decrypt);
+      if (v && typeof v === "object")
+        return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, decrypt(item)]));
+      return v;
+    };
+    const plain = decrypt(value);
+    config[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    if (secret) secretKeys.push(fullKey);
+  }
+  return { project, stack, path, config, secretKeys, secretPlaceholders };
 }

@@ -2,40 +2,40 @@ import type { VendorProfile } from "./profile";
 
 /** Instabase AI Hub (seeds/aihub.txt): an IAM role whose trust AI Hub provides, or an access key. */
 export const aihub: VendorProfile = {
-    id: "aihub",
-    displayName: "Instabase AI Hub",
-    seed: "aihub.txt",
-    // AI Hub shows its trust policy in the connection dialog: principal and ExternalId come from config.
-    principalKinds: ["role", "account"],
-    access: {
-        default: "read-write",
-        levels: {
-            read: { bucket: ["s3:ListBucket"], object: ["s3:GetObject", "s3:GetObjectVersion"], kms: ["kms:Decrypt"] },
-            // The seed's list, minus s3:PutObjectVersion, which is not an IAM action (see the IAM catalog).
-            "read-write": {
-                bucket: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
-                object: [
-                    "s3:AbortMultipartUpload",
-                    "s3:DeleteObject",
-                    "s3:DeleteObjectVersion",
-                    "s3:GetObject",
-                    "s3:GetObjectAcl",
-                    "s3:GetObjectVersion",
-                    "s3:ListMultipartUploadParts",
-                    "s3:PutObject",
-                    "s3:PutObjectAcl",
-                ],
-                kms: ["kms:Decrypt", "kms:GenerateDataKey"],
-            },
-        },
+  id: "aihub",
+  displayName: "Instabase AI Hub",
+  seed: "aihub.txt",
+  // AI Hub shows its trust policy in the connection dialog: principal and ExternalId come from config.
+  principalKinds: ["role", "account"],
+  access: {
+    default: "read-write",
+    levels: {
+      read: { bucket: ["s3:ListBucket"], object: ["s3:GetObject", "s3:GetObjectVersion"], kms: ["kms:Decrypt"] },
+      // The seed's list, minus s3:PutObjectVersion, which is not an IAM action (see the IAM catalog).
+      "read-write": {
+        bucket: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+        object: [
+          "s3:AbortMultipartUpload",
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+          "s3:GetObject",
+          "s3:GetObjectAcl",
+          "s3:GetObjectVersion",
+          "s3:ListMultipartUploadParts",
+          "s3:PutObject",
+          "s3:PutObjectAcl",
+        ],
+        kms: ["kms:Decrypt", "kms:GenerateDataKey"],
+      },
     },
-    auth: {
-        default: "role",
-        modes: {
-            // "Copy the bucket policy provided ... add the bucket policy to the S3 bucket": it names the role.
-            role: { externalId: "vendor-issued", bucketPolicyPrincipal: "role" },
-            accessKey: { externalId: "none", takesPrincipal: false },
-        },
+  },
+  auth: {
+    default: "role",
+    modes: {
+      // "Copy the bucket policy provided ... add the bucket policy to the S3 bucket": it names the role.
+      role: { externalId: "vendor-issued", bucketPolicyPrincipal: "role" },
+      accessKey: { externalId: "none", takesPrincipal: false },
     },
-    handoff: ["roleArn", "externalId", "accessKey", "buckets", "regions", "pathToDrive", "encryption"],
+  },
+  handoff: ["roleArn", "externalId", "accessKey", "buckets", "regions", "pathToDrive", "encryption"],
 };

@@ -2,35 +2,39 @@ import type { VendorProfile } from "./profile";
 
 // The seed's KMS statement writes kms:ReEncrypt* and kms:GenerateDataKey*; these are the exact actions behind them.
 const kmsReadWrite = [
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:DescribeKey",
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
 ];
 
 /** Activeloop Deep Lake (seeds/activeloop-deeplake.txt): a role trusted by Activeloop's backend role. */
 export const deeplake: VendorProfile = {
-    id: "deeplake",
-    displayName: "Activeloop Deep Lake",
-    seed: "activeloop-deeplake.txt",
-    defaultPrincipal: "arn:aws:iam::597713067985:role/activeloop_backend",
-    principalKinds: ["role", "account"],
-    access: {
-        default: "read-write",
-        levels: {
-            read: { bucket: ["s3:ListBucket", "s3:GetBucketLocation"], object: ["s3:GetObject"], kms: ["kms:Decrypt", "kms:DescribeKey"] },
-            // The seed's KMS variant grants s3:*Object* (50 actions); we keep the three object actions it means.
-            "read-write": {
-                bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
-                object: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                kms: kmsReadWrite,
-            },
-        },
+  id: "deeplake",
+  displayName: "Activeloop Deep Lake",
+  seed: "activeloop-deeplake.txt",
+  defaultPrincipal: "arn:aws:iam::597713067985:role/activeloop_backend",
+  principalKinds: ["role", "account"],
+  access: {
+    default: "read-write",
+    levels: {
+      read: {
+        bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
+        object: ["s3:GetObject"],
+        kms: ["kms:Decrypt", "kms:DescribeKey"],
+      },
+      // The seed's KMS variant grants s3:*Object* (50 actions); we keep the three object actions it means.
+      "read-write": {
+        bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
+        object: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        kms: kmsReadWrite,
+      },
     },
-    // The seed's trust policy has no ExternalId condition: we generate one and hand it off.
-    auth: { default: "role", modes: { role: { externalId: "generated" } } },
-    handoff: ["roleArn", "externalId"],
+  },
+  // The seed's trust policy has no ExternalId condition: we generate one and hand it off.
+  auth: { default: "role", modes: { role: { externalId: "generated" } } },
+  handoff: ["roleArn", "externalId"],
 };

@@ -7,11 +7,11 @@ import { mlspace } from "./mlspace";
 import type { VendorProfile } from "./profile";
 
 export const vendorProfiles: Readonly<Record<string, VendorProfile>> = {
-    aquarium,
-    deeplake,
-    mlspace,
-    isahit,
-    aihub,
+  aquarium,
+  deeplake,
+  mlspace,
+  isahit,
+  aihub,
 };
 
 export const vendorIds = Object.keys(vendorProfiles);

@@ -15,56 +15,56 @@ export type AuthMode = "role" | "accessKey" | "bucketPolicy";
 export type ExternalIdSource = "generated" | "vendor-issued" | "none";
 
 export interface ActionSet {
-    /** Actions on `arn:aws:s3:::BUCKET` (and on the access point ARN where there is one). */
-    readonly bucket: readonly string[];
-    /** Actions on `arn:aws:s3:::BUCKET/PREFIX*` (and on the access point's object path). */
-    readonly object: readonly string[];
-    /** KMS actions on the bucket's customer-managed key, only via S3 in the bucket's region. */
-    readonly kms: readonly string[];
+  /** Actions on `arn:aws:s3:::BUCKET` (and on the access point ARN where there is one). */
+  readonly bucket: readonly string[];
+  /** Actions on `arn:aws:s3:::BUCKET/PREFIX*` (and on the access point's object path). */
+  readonly object: readonly string[];
+  /** KMS actions on the bucket's customer-managed key, only via S3 in the bucket's region. */
+  readonly kms: readonly string[];
 }
 
 export interface AuthModeProfile {
-    readonly externalId: ExternalIdSource;
-    /** False where the vendor is not a principal of ours at all (an access key it holds). */
-    readonly takesPrincipal?: false;
-    /** Whether the bucket policy gets statements naming the vendor's principal (`vendor`) or our role (`role`). */
-    readonly bucketPolicyPrincipal?: "vendor" | "role";
+  readonly externalId: ExternalIdSource;
+  /** False where the vendor is not a principal of ours at all (an access key it holds). */
+  readonly takesPrincipal?: false;
+  /** Whether the bucket policy gets statements naming the vendor's principal (`vendor`) or our role (`role`). */
+  readonly bucketPolicyPrincipal?: "vendor" | "role";
 }
 
 export interface CorsProfile {
-    readonly defaultOrigins: readonly string[];
-    readonly methods: readonly ("GET" | "PUT" | "POST" | "DELETE" | "HEAD")[];
-    readonly headers: readonly string[];
+  readonly defaultOrigins: readonly string[];
+  readonly methods: readonly ("GET" | "PUT" | "POST" | "DELETE" | "HEAD")[];
+  readonly headers: readonly string[];
 }
 
 /** What the customer hands back to the vendor, field by field. */
 export type HandoffField =
-    | "roleArn"
-    | "externalId"
-    | "accessKey"
-    | "buckets"
-    | "regions"
-    | "accessPoints"
-    | "pathToDrive"
-    | "encryption"
-    | "vendorSideStatement";
+  | "roleArn"
+  | "externalId"
+  | "accessKey"
+  | "buckets"
+  | "regions"
+  | "accessPoints"
+  | "pathToDrive"
+  | "encryption"
+  | "vendorSideStatement";
 
 export interface VendorProfile {
-    readonly id: string;
-    readonly displayName: string;
-    /** The seed this profile was derived from, in ../shared/seeds/. */
-    readonly seed: string;
-    /** The vendor's principal when the seed names one; otherwise config must give it. */
-    readonly defaultPrincipal?: string;
-    /** Which principal forms config may give: a role ARN, or an account (`arn:aws:iam::ID:root` or 12 digits). */
-    readonly principalKinds: readonly ("account" | "role")[];
-    readonly access: { readonly default: AccessLevel; readonly levels: Partial<Record<AccessLevel, ActionSet>> };
-    readonly auth: { readonly default: AuthMode; readonly modes: Partial<Record<AuthMode, AuthModeProfile>> };
-    /** CORS rules on the bucket, when the vendor's web app reads objects from the browser. */
-    readonly cors?: CorsProfile;
-    /** An S3 access point per bucket, internet origin with every public-access block on. */
-    readonly accessPoint?: boolean;
-    readonly handoff: readonly HandoffField[];
-    /** Vendor-specific config keys, validated with the rest of the integration. */
-    readonly extraConfig?: z.ZodRawShape;
+  readonly id: string;
+  readonly displayName: string;
+  /** The seed this profile was derived from, in ../shared/seeds/. */
+  readonly seed: string;
+  /** The vendor's principal when the seed names one; otherwise config must give it. */
+  readonly defaultPrincipal?: string;
+  /** Which principal forms config may give: a role ARN, or an account (`arn:aws:iam::ID:root` or 12 digits). */
+  readonly principalKinds: readonly ("account" | "role")[];
+  readonly access: { readonly default: AccessLevel; readonly levels: Partial<Record<AccessLevel, ActionSet>> };
+  readonly auth: { readonly default: AuthMode; readonly modes: Partial<Record<AuthMode, AuthModeProfile>> };
+  /** CORS rules on the bucket, when the vendor's web app reads objects from the browser. */
+  readonly cors?: CorsProfile;
+  /** An S3 access point per bucket, internet origin with every public-access block on. */
+  readonly accessPoint?: boolean;
+  readonly handoff: readonly HandoffField[];
+  /** Vendor-specific config keys, validated with the rest of the integration. */
+  readonly extraConfig?: z.ZodRawShape;
 }

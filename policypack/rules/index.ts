@@ -10,26 +10,26 @@ import { policyDocumentsWithinLimits } from "./policyDocumentsWithinLimits";
 import { requireExternalIdOnCrossAccountTrust } from "./requireExternalIdOnCrossAccountTrust";
 
 export const policies: Policies = [
-    noWildcardActions,
-    noWildcardResources,
-    requireExternalIdOnCrossAccountTrust,
-    noPublicPrincipals,
-    noNotElementsWithAllow,
-    onlyTrustKnownVendors,
-    policyDocumentsWithinLimits,
-    oneOwnerPerBucketDocument,
+  noWildcardActions,
+  noWildcardResources,
+  requireExternalIdOnCrossAccountTrust,
+  noPublicPrincipals,
+  noNotElementsWithAllow,
+  onlyTrustKnownVendors,
+  policyDocumentsWithinLimits,
+  oneOwnerPerBucketDocument,
 ];
 
 /** The pack's default level: a rule that does not say otherwise blocks the update. */
 export const packEnforcementLevel = "mandatory" as const;
 
 export {
-    noNotElementsWithAllow,
-    noPublicPrincipals,
-    noWildcardActions,
-    noWildcardResources,
-    oneOwnerPerBucketDocument,
-    onlyTrustKnownVendors,
-    policyDocumentsWithinLimits,
-    requireExternalIdOnCrossAccountTrust,
+  noNotElementsWithAllow,
+  noPublicPrincipals,
+  noWildcardActions,
+  noWildcardResources,
+  oneOwnerPerBucketDocument,
+  onlyTrustKnownVendors,
+  policyDocumentsWithinLimits,
+  requireExternalIdOnCrossAccountTrust,
 };

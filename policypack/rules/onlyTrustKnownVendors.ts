@@ -14,50 +14,54 @@ export const vendorTag = "vendor-access:vendor";
  * whose instructions name none (their account is supplied on request) are not checked until you list them.
  */
 export const seedPrincipals: Readonly<Record<string, readonly string[]>> = {
-    // seeds/activeloop-deeplake.txt: the trust policy's principal.
-    deeplake: ["arn:aws:iam::597713067985:role/activeloop_backend"],
-    // seeds/isahit.txt names two accounts: 999888496268 in the text, 090680223052 in the JSON example.
-    isahit: ["999888496268", "090680223052"],
+  // seeds/activeloop-deeplake.txt: the trust policy's principal.
+  deeplake: ["arn:aws:iam::597713067985:role/activeloop_backend"],
+  // seeds/isahit.txt names two accounts: 999888496268 in the text, 090680223052 in the JSON example.
+  isahit: ["999888496268", "090680223052"],
 };
 
 export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
-    name: "only-trust-known-vendors",
-    description:
-        "Every principal outside the stack's accounts that a policy trusts is on the vendor allowlist (for a resource tagged vendor-access:vendor, " +
-        "that vendor's list). Without a configured allowlist, vendor roles are checked against the principals the vendors' instructions name.",
-    enforcementLevel: "advisory",
-    severity: "high",
-    remediationSteps: "If the principal really is the vendor's, add it to vendorAllowlist.<vendor> in the policy config; otherwise fix the principal.",
-    configProperties: { accountIds: accountIdsProperty, vendorAllowlist: vendorAllowlistProperty },
-    check(resource, documents, { config, report }) {
-        const tags = isRecord(resource.props) ? resource.props.tags : undefined;
-        const vendor = isRecord(tags) && typeof tags[vendorTag] === "string" ? (tags[vendorTag] as string) : undefined;
-        const configured = config.vendorAllowlist;
-        let allowed: readonly string[];
-        let listName: string;
-        if (configured) {
-            allowed = vendor === undefined ? Object.values(configured).flat() : (configured[vendor] ?? []);
-            listName = vendor === undefined ? "the vendor allowlist (any vendor)" : `vendorAllowlist.${vendor}`;
-        } else {
-            // Documents not attributed to a vendor cannot be checked against the seeds: nothing says whose they are.
-            if (vendor === undefined || !seedPrincipals[vendor]) return;
-            allowed = seedPrincipals[vendor];
-            listName = `the principals ${vendor}'s own instructions name (no vendorAllowlist is configured)`;
-        }
-        for (const { source, statement } of knownStatements(documents)) {
-            if (!statement.allows || !statement.principal) continue;
-            for (const value of statement.principal.aws) {
-                const principal = classifyAwsPrincipal(value);
-                // Public principals are no-public-principals' to report; the stack's own accounts are not vendors.
-                if (principal.kind === "public" || !isExternal(principal, config.accountIds)) continue;
-                if (allowed.some((entry) => principalMatchesEntry(value, entry))) continue;
-                const missingVendor = configured && vendor !== undefined && !configured[vendor] ? ` (vendorAllowlist has no entry for "${vendor}")` : "";
-                report(
-                    `${source.path}: ${statement.label} trusts ${JSON.stringify(value)}, which is not in ${listName}${missingVendor}` +
-                        `${allowed.length > 0 ? `: allowed are ${allowed.map((a) => JSON.stringify(a)).join(", ")}` : ""}. ` +
-                        `If it is the vendor's principal, add it to vendorAllowlist${vendor ? `.${vendor}` : ".<vendor>"} in the policy config; otherwise correct the principal.`,
-                );
-            }
-        }
-    },
+  name: "only-trust-known-vendors",
+  description:
+    "Every principal outside the stack's accounts that a policy trusts is on the vendor allowlist (for a resource tagged vendor-access:vendor, " +
+    "that vendor's list). Without a configured allowlist, vendor roles are checked against the principals the vendors' instructions name.",
+  enforcementLevel: "advisory",
+  severity: "high",
+  remediationSteps:
+    "If the principal really is the vendor's, add it to vendorAllowlist.<vendor> in the policy config; otherwise fix the principal.",
+  configProperties: { accountIds: accountIdsProperty, vendorAllowlist: vendorAllowlistProperty },
+  check(resource, documents, { config, report }) {
+    const tags = isRecord(resource.props) ? resource.props.tags : undefined;
+    const vendor = isRecord(tags) && typeof tags[vendorTag] === "string" ? (tags[vendorTag] as string) : undefined;
+    const configured = config.vendorAllowlist;
+    let allowed: readonly string[];
+    let listName: string;
+    if (configured) {
+      allowed = vendor === undefined ? Object.values(configured).flat() : (configured[vendor] ?? []);
+      listName = vendor === undefined ? "the vendor allowlist (any vendor)" : `vendorAllowlist.${vendor}`;
+    } else {
+      // Documents not attributed to a vendor cannot be checked against the seeds: nothing says whose they are.
+      if (vendor === undefined || !seedPrincipals[vendor]) return;
+      allowed = seedPrincipals[vendor];
+      listName = `the principals ${vendor}'s own instructions name (no vendorAllowlist is configured)`;
+    }
+    for (const { source, statement } of knownStatements(documents)) {
+      if (!statement.allows || !statement.principal) continue;
+      for (const value of statement.principal.aws) {
+        const principal = classifyAwsPrincipal(value);
+        // Public principals are no-public-principals' to report; the stack's own accounts are not vendors.
+        if (principal.kind === "public" || !isExternal(principal, config.accountIds)) continue;
+        if (allowed.some((entry) => principalMatchesEntry(value, entry))) continue;
+        const missingVendor =
+          configured && vendor !== undefined && !configured[vendor]
+            ? ` (vendorAllowlist has no entry for "${vendor}")`
+            : "";
+        report(
+          `${source.path}: ${statement.label} trusts ${JSON.stringify(value)}, which is not in ${listName}${missingVendor}` +
+            `${allowed.length > 0 ? `: allowed are ${allowed.map((a) => JSON.stringify(a)).join(", ")}` : ""}. ` +
+            `If it is the vendor's principal, add it to vendorAllowlist${vendor ? `.${vendor}` : ".<vendor>"} in the policy config; otherwise correct the principal.`,
+        );
+      }
+    }
+  },
 });

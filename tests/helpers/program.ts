@@ -6,43 +6,55 @@ import { runUnderMocks, type MockRun, type RecordedResource } from "../../tools/
 export const testAccount = "111122223333";
 
 export interface RawIntegration {
-    name: string;
-    vendor: string;
-    [key: string]: unknown;
+  name: string;
+  vendor: string;
+  [key: string]: unknown;
 }
 
 /** A stack config with sensible defaults, in the shape users write in Pulumi.<stack>.yaml. */
-export function stackConfig(integrations: RawIntegration[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { accountId: testAccount, integrations, ...extra };
+export function stackConfig(
+  integrations: RawIntegration[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { accountId: testAccount, integrations, ...extra };
 }
 
-export async function runProgram(raw: Record<string, unknown>, options: { stack?: string; callerAccountId?: string } = {}): Promise<MockRun<VendorAccessOutputs>> {
-    const stack = options.stack ?? "test";
-    const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [`vendor-access:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-    return runUnderMocks(() => deployVendorAccess(parseStackConfig(raw), stack), {
-        project: "vendor-access",
-        stack,
-        callerAccountId: options.callerAccountId ?? String(raw.accountId ?? testAccount),
-        region: "us-east-1",
-        config: { "aws:region": "us-east-1", ...config },
-        secretKeys: [],
-    });
+export async function runProgram(
+  raw: Record<string, unknown>,
+  options: { stack?: string; callerAccountId?: string } = {},
+): Promise<MockRun<VendorAccessOutputs>> {
+  const stack = options.stack ?? "test";
+  const config = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [`vendor-access:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+  return runUnderMocks(() => deployVendorAccess(parseStackConfig(raw), stack), {
+    project: "vendor-access",
+    stack,
+    callerAccountId: options.callerAccountId ?? String(raw.accountId ?? testAccount),
+    region: "us-east-1",
+    config: { "aws:region": "us-east-1", ...config },
+    secretKeys: [],
+  });
 }
 
 export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
-    return resources.filter((r) => r.type === type);
+  return resources.filter((r) => r.type === type);
 }
 
 /** The single resource of a type (fails the test if there is not exactly one). */
 export function onlyOfType(resources: RecordedResource[], type: string): RecordedResource {
-    const found = ofType(resources, type);
-    if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
-    return found[0];
+  const found = ofType(resources, type);
+  if (found.length !== 1)
+    throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  return found[0];
 }
 
 /** A policy prop as the engine receives it (JSON text, possibly secret-wrapped), parsed. */
 export function documentProp(resource: RecordedResource, prop: string): { Statement: Record<string, unknown>[] } {
-    const value = resource.props[prop] as unknown;
-    const text = typeof value === "object" && value !== null && "value" in value ? (value as { value: string }).value : (value as string);
-    return JSON.parse(text);
+  const value = resource.props[prop] as unknown;
+  const text =
+    typeof value === "object" && value !== null && "value" in value
+      ? (value as { value: string }).value
+      : (value as string);
+  return JSON.parse(text);
 }

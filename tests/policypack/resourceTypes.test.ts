@@ -5,8 +5,8 @@ import { bucketCorsRulesKind, bucketPolicyStatementsKind } from "../../policypac
 
 // The pack keeps its own copy on purpose (it checks the program independently); this test keeps the copies equal.
 describe("policypack/resourceTypes", () => {
-    it("names the shared-bucket resource kinds exactly as the components register them", () => {
-        assert.equal(bucketPolicyStatementsKind, componentPolicyKind);
-        assert.equal(bucketCorsRulesKind, componentCorsKind);
-    });
+  it("names the shared-bucket resource kinds exactly as the components register them", () => {
+    assert.equal(bucketPolicyStatementsKind, componentPolicyKind);
+    assert.equal(bucketCorsRulesKind, componentCorsKind);
+  });
 });

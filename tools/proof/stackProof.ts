@@ -7,27 +7,48 @@ import { planStack } from "../../components/vendorAccess";
 import { checkPassed, proveIntegration, type ActionSample, type IntegrationProof } from "./integrationProof";
 
 export interface StackProofOptions {
-    /** The ExternalId to render each trust with, by integration; defaults to the configured value or a stand-in for a generated one. */
-    externalIds?: Readonly<Record<string, string>>;
-    /** Sweep only a share of the catalog's other actions (the tests split the catalog across cases); all by default. */
-    sample?: ActionSample;
+  /** The ExternalId to render each trust with, by integration; defaults to the configured value or a stand-in for a generated one. */
+  externalIds?: Readonly<Record<string, string>>;
+  /** Sweep only a share of the catalog's other actions (the tests split the catalog across cases); all by default. */
+  sample?: ActionSample;
 }
 
 /** A stand-in for a generated ExternalId: the length RandomPassword produces, mixed case so a case change differs. */
 export const sampleGeneratedExternalId = "ProofSampleGeneratedExternalId".padEnd(generatedExternalIdLength, "Xy");
 
-export async function proveStack(config: StackConfig, stackName: string, options: StackProofOptions = {}): Promise<IntegrationProof[]> {
-    const { plans, buckets } = planStack(config, stackName);
-    const bucketPolicies = new Map<string, PolicyDocument | undefined>(buckets.map((b) => [b.bucket, mergedBucketPolicy(b)]));
-    const proofs: IntegrationProof[] = [];
-    for (const plan of plans) {
-        const configured = plan.integration.externalId;
-        const externalId = options.externalIds?.[plan.integration.name] ?? (configured.kind === "value" ? configured.value : sampleGeneratedExternalId);
-        proofs.push(await proveIntegration({ plan, config, bucketPolicies, trustPolicy: trustPolicy(plan, externalId), externalId, sample: options.sample }));
-    }
-    return proofs;
+export async function proveStack(
+  config: StackConfig,
+  stackName: string,
+  options: StackProofOptions = {},
+): Promise<IntegrationProof[]> {
+  const { plans, buckets } = planStack(config, stackName);
+  const bucketPolicies = new Map<string, PolicyDocument | undefined>(
+    buckets.map((b) => [b.bucket, mergedBucketPolicy(b)]),
+  );
+  const proofs: IntegrationProof[] = [];
+  for (const plan of plans) {
+    const configured = plan.integration.externalId;
+    const externalId =
+      options.externalIds?.[plan.integration.name] ??
+      (configured.kind === "value" ? configured.value : sampleGeneratedExternalId);
+    proofs.push(
+      await proveIntegration({
+        plan,
+        config,
+        bucketPolicies,
+        trustPolicy: trustPolicy(plan, externalId),
+        externalId,
+        sample: options.sample,
+      }),
+    );
+  }
+  return proofs;
 }
 
-export function failedChecks(proofs: readonly IntegrationProof[]): { integration: string; check: IntegrationProof["checks"][number] }[] {
-    return proofs.flatMap((proof) => proof.checks.filter((check) => !checkPassed(check)).map((check) => ({ integration: proof.name, check })));
+export function failedChecks(
+  proofs: readonly IntegrationProof[],
+): { integration: string; check: IntegrationProof["checks"][number] }[] {
+  return proofs.flatMap((proof) =>
+    proof.checks.filter((check) => !checkPassed(check)).map((check) => ({ integration: proof.name, check })),
+  );
 }
