@@ -5,19 +5,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { corsRuleArgs, mergedBucketPolicy, type BucketDocumentsArgs } from "../components/bucketDocuments";
-import type { StackConfig } from "../components/config";
+import { corsRuleArgs, mergedBucketPolicy, type BucketDocumentsArgs } from "../resources/bucketDocuments";
+import type { StackConfig } from "../model/config";
 import {
   corsRuleIdPrefixFor,
   generatedExternalIdLength,
   trustPolicy,
   type BucketGrantPlan,
   type IntegrationPlan,
-} from "../components/plan";
-import { toJson } from "../components/policy/document";
-import { BucketCorsRules } from "../components/sharedBucket/bucketCorsRules";
-import { BucketPolicyStatements } from "../components/sharedBucket/bucketPolicyStatements";
-import { planStack } from "../components/vendorAccess";
+} from "../model/plan";
+import { toJson } from "../model/policy/document";
+import { BucketCorsRules } from "../providers/bucketCorsRules";
+import { BucketPolicyStatements } from "../providers/bucketPolicyStatements";
+import { planStack } from "../program/vendorAccess";
 
 function registerIdentity(plan: IntegrationPlan, stackName: string): void {
   if (plan.principalType === "account") return;

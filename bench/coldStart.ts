@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         return undefined;
       });
       // Required only now, as the Pulumi runtime loads the program: its compile time counts.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded lazily, as the engine loads it
       return require("../index") as Promise<unknown>;
     },
     {

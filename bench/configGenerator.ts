@@ -1,7 +1,7 @@
 // Generates the benchmark's stack configs: V integrations of distinct vendors sharing B buckets, each
 // vendor split across as few integrations as IAM's default quotas allow. Pure: no Pulumi engine, no I/O.
-import { parseStackConfig, projectName, type IntegrationConfig, type StackConfig } from "../components/config";
-import { largestFittingPrefix, planIntegration, PlanError } from "../components/plan";
+import { parseStackConfig, projectName, type IntegrationConfig, type StackConfig } from "../model/config";
+import { largestFittingPrefix, planIntegration, PlanError } from "../model/plan";
 
 export const benchAccountId = "111122223333";
 export const benchStackName = "bench";

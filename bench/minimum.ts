@@ -1,13 +1,13 @@
 // The fewest resources AWS needs for a stack's integrations, term by term, derived from the config and the
 // vendor profiles (not from what our components happen to register), to compare our count against.
-import { parsePrincipalArn } from "../components/arns";
-import type { IntegrationConfig, StackConfig } from "../components/config";
-import { planIntegration } from "../components/plan";
-import { policyDocument, type PolicyDocument } from "../components/policy/document";
-import { policySize, roleCapacities, userCapacities } from "../components/policy/packing";
-import { bucketCorsRulesKind } from "../components/sharedBucket/bucketCorsRules";
-import { bucketPolicyStatementsKind } from "../components/sharedBucket/bucketPolicyStatements";
-import { vendorProfiles } from "../components/vendors";
+import { parsePrincipalArn } from "../model/arns";
+import type { IntegrationConfig, StackConfig } from "../model/config";
+import { planIntegration } from "../model/plan";
+import { policyDocument, type PolicyDocument } from "../model/policy/document";
+import { policySize, roleCapacities, userCapacities } from "../model/policy/packing";
+import { bucketCorsRulesKind } from "../providers/bucketCorsRules";
+import { bucketPolicyStatementsKind } from "../providers/bucketPolicyStatements";
+import { vendorProfiles } from "../model/vendors";
 
 /** Each term of the minimum, with the one-line reason AWS needs it. */
 export const minimumTermReasons = {

@@ -1,16 +1,16 @@
 // Packing: how many buckets one integration holds within IAM's default quotas, against the bound the quotas
 // themselves set, both from the program's own helpers (plan.ts bucketCapacity over packing.ts).
-import { bucketArn } from "../components/arns";
-import { parseStackConfig } from "../components/config";
-import { bucketCapacity } from "../components/plan";
-import { iamQuotas, roleCapacities } from "../components/policy/packing";
+import { bucketArn } from "../model/arns";
+import { parseStackConfig } from "../model/config";
+import { bucketCapacity } from "../model/plan";
+import { iamQuotas, roleCapacities } from "../model/policy/packing";
 import { benchAccountId, benchBucketNames } from "./configGenerator";
 
 /** The integration packing is measured on: Deep Lake read-write, a role, one region, no prefix, no KMS. */
 export const packingVendor = "deeplake";
 export const packingRegion = "us-east-1";
 export const packingSource =
-  "components/plan.ts bucketCapacity: packing.ts largestPackableBucketCount (what synth accepts) and theoreticalBucketBound (the quotas' bound)";
+  "model/plan.ts bucketCapacity: packing.ts largestPackableBucketCount (what synth accepts) and theoreticalBucketBound (the quotas' bound)";
 
 export interface PackingResult {
   nameLength: number;

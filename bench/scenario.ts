@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../components/config";
-import type { VendorAccessOutputs } from "../components/vendorAccess";
+import { readStackConfig } from "../model/config";
+import type { VendorAccessOutputs } from "../program/vendorAccess";
 import { validateResources } from "../policypack/validate";
 import { runUnderMocks, type RecordedResource } from "../tools/mockEngine";
 import { unwrapSecrets } from "../tools/render";
@@ -40,6 +40,7 @@ export interface ScenarioResult {
 
 const programs: Record<ProgramKind, () => Promise<unknown>> = {
   // The real entry point, exactly as `pulumi up` loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded lazily, as the engine loads it
   ours: () => require("../index") as Promise<VendorAccessOutputs>,
   baseline: async () => {
     await registerRawResources(readStackConfig(), pulumi.getStack());

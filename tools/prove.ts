@@ -1,8 +1,8 @@
 // `npm run prove -- --stack dev` or `--config-file path/to/Pulumi.x.yaml`: simulate what every vendor can
 // and cannot do with the documents the stack renders, and print an access matrix per integration.
 // Exit codes: 0 every expectation holds; 1 some do not; 2 config or plan error, or bad usage; 3 the proof itself failed to run.
-import { ConfigError, parseConfigMap } from "../components/config";
-import { PlanError } from "../components/plan";
+import { ConfigError, parseConfigMap } from "../model/config";
+import { PlanError } from "../model/plan";
 import { formatProof } from "./proof/matrix";
 import { ProofSetupError } from "./proof/simulator";
 import { failedChecks, proveStack, type StackProofOptions } from "./proof/stackProof";

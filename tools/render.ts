@@ -1,9 +1,9 @@
 // Builds the synth render: what `pulumi up` would create, with every secret replaced by "[secret]".
-import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../components/config";
-import type { PolicyDocument } from "../components/policy/document";
-import { trustPolicy, type CorsRule, type IntegrationPlan } from "../components/plan";
-import { mergedBucketPolicy, type PlannedBucket } from "../components/bucketDocuments";
-import { planStack, type VendorAccessOutputs } from "../components/vendorAccess";
+import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../model/config";
+import type { PolicyDocument } from "../model/policy/document";
+import { trustPolicy, type CorsRule, type IntegrationPlan } from "../model/plan";
+import { mergedBucketPolicy, type PlannedBucket } from "../resources/bucketDocuments";
+import { planStack, type VendorAccessOutputs } from "../program/vendorAccess";
 import { validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
 import { redact, runUnderMocks, type RecordedResource } from "./mockEngine";
 import type { StackFile } from "./stackFile";
@@ -93,6 +93,7 @@ function renderIntegration(
 export async function renderStack(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
   const config: StackConfig = parseConfigMap(stackFile.config);
   const { plans, buckets } = planStack(config, stackFile.stack);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded lazily, as the engine loads it
   const program = options.program ?? (() => require("../index") as Promise<VendorAccessOutputs>);
   const run = await runUnderMocks(program, {
     project: stackFile.project,

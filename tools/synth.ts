@@ -2,8 +2,8 @@
 // runs the real program under the SDK's mocks and renders what `pulumi up` would create, offline.
 // Exit codes: 0 rendered; 2 config error; 1 mandatory policy violations.
 import { writeFileSync } from "node:fs";
-import { ConfigError } from "../components/config";
-import { PlanError } from "../components/plan";
+import { ConfigError } from "../model/config";
+import { PlanError } from "../model/plan";
 import { loadPolicyConfig, PolicyConfigError } from "../policypack/validate";
 import { renderStack, type Render } from "./render";
 import { loadStackFile } from "./stackFile";

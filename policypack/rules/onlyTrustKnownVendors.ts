@@ -6,7 +6,7 @@ import { accountIdsProperty, vendorAllowlistProperty } from "../packConfig";
 import { isRecord, knownStatements } from "../policyDocuments";
 import { classifyAwsPrincipal, isExternal, principalMatchesEntry } from "../principals";
 
-/** The tag the program puts on every role and user it creates for a vendor (components/vendorIntegration.ts). */
+/** The tag the program puts on every role and user it creates for a vendor (resources/vendorIntegration.ts). */
 export const vendorTag = "vendor-access:vendor";
 
 /**

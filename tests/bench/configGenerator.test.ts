@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { parseConfigMap } from "../../components/config";
-import { planStack } from "../../components/vendorAccess";
+import { parseConfigMap } from "../../model/config";
+import { planStack } from "../../program/vendorAccess";
 import {
   benchBucketNames,
   benchStackName,

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { parseStackConfig } from "../../components/config";
-import { policyDocument } from "../../components/policy/document";
-import { policySize } from "../../components/policy/packing";
+import { parseStackConfig } from "../../model/config";
+import { policyDocument } from "../../model/policy/document";
+import { policySize } from "../../model/policy/packing";
 import { benchAccountId, benchStackName, generateStack } from "../../bench/configGenerator";
 import { minimumDocuments, minimumResources, oursByTerm, totalOf } from "../../bench/minimum";
 

@@ -1,6 +1,6 @@
 // Runs the program under mocks for a config given as plain data, the way the tests need it.
-import { parseStackConfig } from "../../components/config";
-import { deployVendorAccess, type VendorAccessOutputs } from "../../components/vendorAccess";
+import { parseStackConfig } from "../../model/config";
+import { deployVendorAccess, type VendorAccessOutputs } from "../../program/vendorAccess";
 import { runUnderMocks, type MockRun, type RecordedResource } from "../../tools/mockEngine";
 
 export const testAccount = "111122223333";

@@ -1,15 +1,15 @@
 // BucketCorsRules' provider against a real S3 API (moto_server, started by run.ts).
 import * as assert from "node:assert/strict";
 import type { CORSRule } from "@aws-sdk/client-s3";
-import type { CorsRule } from "../../components/plan";
+import type { CorsRule } from "../../model/plan";
 import {
   bucketCorsRulesKind,
   createBucketCorsRulesProvider,
   type BucketCorsRulesInputs,
   type BucketCorsRulesOutputs,
-} from "../../components/sharedBucket/bucketCorsRules";
-import { ownedCorsRules, sameCorsRules, type LiveCorsRule } from "../../components/sharedBucket/merge";
-import { serializeAndLoad } from "../components/sharedBucket/serializedProvider";
+} from "../../providers/bucketCorsRules";
+import { ownedCorsRules, sameCorsRules, type LiveCorsRule } from "../../model/sharedDocuments/merge";
+import { serializeAndLoad } from "../providers/serializedProvider";
 import { createBucket, getCors, localEndpoint, localWriteOptions, putCors } from "./localS3";
 
 type Provider = ReturnType<typeof createBucketCorsRulesProvider>;

@@ -1,14 +1,14 @@
 // BucketPolicyStatements' provider against a real S3 API (moto_server, started by run.ts).
 import * as assert from "node:assert/strict";
-import type { PolicyStatement } from "../../components/policy/document";
+import type { PolicyStatement } from "../../model/policy/document";
 import {
   bucketPolicyStatementsKind,
   createBucketPolicyStatementsProvider,
   type BucketPolicyStatementsInputs,
   type BucketPolicyStatementsOutputs,
-} from "../../components/sharedBucket/bucketPolicyStatements";
-import { foreignStatements, ownedStatements, type LivePolicy } from "../../components/sharedBucket/merge";
-import { serializeAndLoad } from "../components/sharedBucket/serializedProvider";
+} from "../../providers/bucketPolicyStatements";
+import { foreignStatements, ownedStatements, type LivePolicy } from "../../model/sharedDocuments/merge";
+import { serializeAndLoad } from "../providers/serializedProvider";
 import { createBucket, getPolicy, getPolicyText, localEndpoint, localWriteOptions, putPolicy } from "./localS3";
 
 type Provider = ReturnType<typeof createBucketPolicyStatementsProvider>;

@@ -10,7 +10,7 @@ import {
   type BucketLocationConstraint,
   type CORSRule,
 } from "@aws-sdk/client-s3";
-import type { WriteOptions } from "../../components/sharedBucket/s3Documents";
+import type { WriteOptions } from "../../providers/s3Documents";
 
 /** The local endpoint run.ts started; refuses anything but loopback, so a stray run never reaches AWS. */
 export function localEndpoint(): string {

@@ -1,13 +1,8 @@
 // The read-modify-write loop against a real S3 API, with the race forced rather than hoped for.
 import * as assert from "node:assert/strict";
-import type { PolicyStatement } from "../../components/policy/document";
-import { mergeStatements, ownedStatements, sameStatements, type LivePolicy } from "../../components/sharedBucket/merge";
-import {
-  bucketPolicyStore,
-  readModifyWrite,
-  s3ClientFor,
-  type DocumentStore,
-} from "../../components/sharedBucket/s3Documents";
+import type { PolicyStatement } from "../../model/policy/document";
+import { mergeStatements, ownedStatements, sameStatements, type LivePolicy } from "../../model/sharedDocuments/merge";
+import { bucketPolicyStore, readModifyWrite, s3ClientFor, type DocumentStore } from "../../providers/s3Documents";
 import { createBucket, getPolicy, localEndpoint, localWriteOptions } from "./localS3";
 
 /** Holds every writer's first read until all have read: they all start from the same policy, so all but one lose. */

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { bucketCorsRulesKind as componentCorsKind } from "../../components/sharedBucket/bucketCorsRules";
-import { bucketPolicyStatementsKind as componentPolicyKind } from "../../components/sharedBucket/bucketPolicyStatements";
+import { bucketCorsRulesKind as componentCorsKind } from "../../providers/bucketCorsRules";
+import { bucketPolicyStatementsKind as componentPolicyKind } from "../../providers/bucketPolicyStatements";
 import { bucketCorsRulesKind, bucketPolicyStatementsKind } from "../../policypack/resourceTypes";
 
 // The pack keeps its own copy on purpose (it checks the program independently); this test keeps the copies equal.

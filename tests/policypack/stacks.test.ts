@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { parseConfigMap } from "../../components/config";
-import { deployVendorAccess } from "../../components/vendorAccess";
+import { parseConfigMap } from "../../model/config";
+import { deployVendorAccess } from "../../program/vendorAccess";
 import { loadPolicyConfig, validateResources } from "../../policypack/validate";
 import { renderStack, type Render } from "../../tools/render";
 import { loadStackFile } from "../../tools/stackFile";

@@ -1,12 +1,12 @@
 // The proofs are not vacuous: each test breaks one rendered document the way a real mistake would, and the
 // proof of that integration must fail on exactly the request the mistake opens.
 import { strict as assert } from "node:assert";
-import { accessPointArn } from "../../components/arns";
-import { mergedBucketPolicy } from "../../components/bucketDocuments";
-import { parseStackConfig } from "../../components/config";
-import type { PolicyDocument, PolicyStatement } from "../../components/policy/document";
-import { trustPolicy } from "../../components/plan";
-import { planStack } from "../../components/vendorAccess";
+import { accessPointArn } from "../../model/arns";
+import { mergedBucketPolicy } from "../../resources/bucketDocuments";
+import { parseStackConfig } from "../../model/config";
+import type { PolicyDocument, PolicyStatement } from "../../model/policy/document";
+import { trustPolicy } from "../../model/plan";
+import { planStack } from "../../program/vendorAccess";
 import {
   checkPassed,
   proveIntegration,

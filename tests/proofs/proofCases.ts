@@ -1,6 +1,6 @@
 // Generated stack configs for the proofs: every vendor profile x access level x auth mode x prefix x KMS.
-import type { AccessLevel, AuthMode, VendorProfile } from "../../components/vendors";
-import { vendorProfiles } from "../../components/vendors";
+import type { AccessLevel, AuthMode, VendorProfile } from "../../model/vendors";
+import { vendorProfiles } from "../../model/vendors";
 import type { ActionSample } from "../../tools/proof/integrationProof";
 
 export const ownerAccount = "111122223333";

@@ -1,7 +1,7 @@
 // The wrapper closes iam-simulate's known gaps: each test shows the gap, then the wrapper closing it.
 import { strict as assert } from "node:assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { allow, policyDocument, type PolicyDocument } from "../../components/policy/document";
+import { allow, policyDocument, type PolicyDocument } from "../../model/policy/document";
 import { principalContext, ProofSetupError, simulate, simulateThroughAccessPoint } from "../../tools/proof/simulator";
 
 const owner = "111122223333";

@@ -1,7 +1,7 @@
 // The least-privilege proofs over every vendor x access level x auth mode x prefix x KMS, on the rendered documents.
 import { strict as assert } from "node:assert";
-import { parseStackConfig } from "../../components/config";
-import { vendorProfiles } from "../../components/vendors";
+import { parseStackConfig } from "../../model/config";
+import { vendorProfiles } from "../../model/vendors";
 import { checkPassed, serviceActions, type Check, type IntegrationProof } from "../../tools/proof/integrationProof";
 import { proveStack } from "../../tools/proof/stackProof";
 import { proofCases, type ProofCase } from "./proofCases";

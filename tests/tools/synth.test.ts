@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseConfigMap } from "../../components/config";
-import { deployVendorAccess } from "../../components/vendorAccess";
+import { parseConfigMap } from "../../model/config";
+import { deployVendorAccess } from "../../program/vendorAccess";
 import { renderStack, type Render } from "../../tools/render";
 import { loadStackFile } from "../../tools/stackFile";
 

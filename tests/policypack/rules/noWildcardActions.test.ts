@@ -1,5 +1,5 @@
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { allow } from "../../../components/policy/document";
+import { allow } from "../../../model/policy/document";
 import { noWildcardActions } from "../../../policypack/rules/noWildcardActions";
 import {
   assertHasResourceViolation,

@@ -1,4 +1,4 @@
-import { bucketObjectsArn, accessPointObjectsArn } from "../../../components/arns";
+import { bucketObjectsArn, accessPointObjectsArn } from "../../../model/arns";
 import { noWildcardResources } from "../../../policypack/rules/noWildcardResources";
 import {
   accessPoint,

@@ -1,5 +1,5 @@
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { assumeRoleWithExternalId, policyDocument } from "../../../components/policy/document";
+import { assumeRoleWithExternalId, policyDocument } from "../../../model/policy/document";
 import { requireExternalIdOnCrossAccountTrust as rule } from "../../../policypack/rules/requireExternalIdOnCrossAccountTrust";
 import {
   assertHasResourceViolation,

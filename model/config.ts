@@ -1,0 +1,454 @@
+// Stack config, validated once at the edge into typed values. Every bad key path is reported at once.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
+import type { PolicyStatement } from "./policy/document";
+import { iamQuotas } from "./policy/packing";
+import { vendorIds, vendorProfiles, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
+
+export const projectName = "vendor-access";
+
+export type ExternalIdConfig = { kind: "generate" } | { kind: "value"; value: string } | { kind: "none" };
+export type BucketPolicyMode = "shared" | "exclusive";
+
+export interface BucketConfig {
+  name: string;
+  region: string;
+  /** A key prefix ending in `/`, or "" for the whole bucket. */
+  prefix: string;
+  kmsKeyArn?: string;
+  /** `shared` adds and removes only this stack's statements; `exclusive` owns the whole policy and CORS. */
+  bucketPolicyMode: BucketPolicyMode;
+  /** Statements an exclusive-mode stack keeps in the policy it owns. */
+  baselineStatements: PolicyStatement[];
+  /** Name of the vendor's access point on this bucket, when config gives one (the plan derives a default). */
+  accessPointName?: string;
+}
+
+export interface IntegrationConfig {
+  name: string;
+  vendor: string;
+  access: AccessLevel;
+  auth: AuthMode;
+  /** The vendor's principal ARN (`arn:aws:iam::ID:root` for an account); none for access-key vendors. */
+  principal?: string;
+  externalId: ExternalIdConfig;
+  buckets: BucketConfig[];
+  cors?: { origins: string[] };
+  /** Vendor-specific blocks, already validated by the profile's `extraConfig`. */
+  extra: Record<string, unknown>;
+}
+
+export interface StackConfig {
+  accountId: string;
+  integrations: IntegrationConfig[];
+  /** IAM's managed-policies-per-role quota: 10 by default, up to 20 when raised. */
+  managedPoliciesPerRole: number;
+  /** IAM's role trust policy length quota: 2,048 by default, up to 8,192 when raised. */
+  trustPolicyMaxChars: number;
+}
+
+/** A config that failed validation. A RunError, so the engine prints the message without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+// S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules"); the Aquarium seed's example_bucket_name fails them.
+function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters";
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "may hold only lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit";
+  if (name.includes("..")) return "must not contain two adjacent dots";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "must not start with xn--, sthree- or amzn-s3-demo-";
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+    return "must not end with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+  return undefined;
+}
+
+const bucketName = z.string().superRefine((name, ctx) => {
+  const problem = bucketNameProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: `${show(name)} is not a valid S3 bucket name: it ${problem}` });
+});
+
+const region = z.string().refine(isKnownRegion, { error: (issue) => `${show(issue.input)} is not an AWS region` });
+
+const accountId = z
+  .string()
+  .regex(/^\d{12}$/, { error: (issue) => `${show(issue.input)} is not a 12-digit AWS account ID` });
+
+const prefix = z
+  .string()
+  .max(1024)
+  .superRefine((value, ctx) => {
+    if (value.startsWith("/"))
+      ctx.addIssue({
+        code: "custom",
+        message: `${show(value)} must not start with "/": S3 keys have no leading slash`,
+      });
+    if (/[*?]/.test(value))
+      ctx.addIssue({
+        code: "custom",
+        message: `${show(value)} must not contain "*" or "?": the prefix is literal and we add the one wildcard`,
+      });
+    // Without the trailing slash, "exports" would also grant "exports-old/".
+    if (value !== "" && !value.endsWith("/"))
+      ctx.addIssue({ code: "custom", message: `${show(value)} must end with "/" so that it names one folder` });
+  });
+
+const kmsKeyArn = z.string().refine((arn) => parseKmsKeyArn(arn) !== undefined, {
+  error: (issue) =>
+    `${show(issue.input)} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID; aliases are not accepted)`,
+});
+
+// STS AssumeRole: ExternalId is 2-1224 characters of [\w+=,.@:/-].
+const externalIdValue = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, {
+  error: () => "must be 2 to 1224 characters of letters, digits and +=,.@:/- (STS ExternalId rules)",
+});
+
+const accessPointName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/, {
+  error: (issue) => `${show(issue.input)} is not a valid access point name (3-50 lowercase letters, digits, hyphens)`,
+});
+
+const integrationName = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+    error: (issue) => `${show(issue.input)} must be lowercase letters, digits and single hyphens`,
+  })
+  .max(32, { error: (issue) => `${show(issue.input)} is longer than 32 characters` });
+
+const statementObject = z.looseObject({ Effect: z.enum(["Allow", "Deny"]) });
+
+const httpsOrigin = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, {
+  error: (issue) => `${show(issue.input)} is not an https origin (https://host[:port])`,
+});
+
+function bucketSchema(profile: VendorProfile) {
+  return z.strictObject({
+    name: bucketName,
+    region,
+    prefix: prefix.default(""),
+    kmsKeyArn: kmsKeyArn.optional(),
+    bucketPolicyMode: z.enum(["shared", "exclusive"]).default("shared"),
+    baselineStatements: z.array(statementObject).optional(),
+    ...(profile.accessPoint ? { accessPointName: accessPointName.optional() } : {}),
+  });
+}
+
+function integrationSchema(profile: VendorProfile) {
+  const levels = Object.keys(profile.access.levels) as AccessLevel[];
+  const modes = Object.keys(profile.auth.modes) as AuthMode[];
+  return z
+    .strictObject({
+      name: integrationName,
+      vendor: z.literal(profile.id),
+      access: z
+        .string()
+        .refine((v) => (levels as string[]).includes(v), {
+          error: (issue) => `${show(issue.input)} is not offered by ${profile.id} (allowed: ${levels.join(", ")})`,
+        })
+        .default(profile.access.default),
+      auth: z
+        .string()
+        .refine((v) => (modes as string[]).includes(v), {
+          error: (issue) => `${show(issue.input)} is not supported by ${profile.id} (allowed: ${modes.join(", ")})`,
+        })
+        .default(profile.auth.default),
+      principal: z.union([z.string(), z.number()]).transform(String).optional(),
+      externalId: z.string().optional(),
+      buckets: z.array(bucketSchema(profile)).min(1, { error: "list at least one bucket" }),
+      ...(profile.cors ? { cors: z.strictObject({ origins: z.array(httpsOrigin).min(1) }).optional() } : {}),
+      ...(profile.accessPoint ? { accessPoint: z.strictObject({ name: accessPointName }).optional() } : {}),
+      ...(profile.extraConfig ?? {}),
+    })
+    .superRefine((integration, ctx) => {
+      const mode = profile.auth.modes[integration.auth as AuthMode];
+      if (mode) checkExternalId(profile, integration.auth as AuthMode, mode.externalId, integration.externalId, ctx);
+      if (mode?.takesPrincipal === false) {
+        if (integration.principal !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: ["principal"],
+            message: `${profile.id} with auth ${integration.auth} takes no principal: the vendor uses an access key`,
+          });
+      } else checkPrincipal(profile, integration.principal, ctx);
+      integration.buckets.forEach((bucket, index) => {
+        // One role serves every bucket of an integration, and a role lives in one partition.
+        const partition = partitionOf(bucket.region);
+        const firstPartition = partitionOf(integration.buckets[0].region);
+        if (partition !== firstPartition) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", index, "region"],
+            message: `${show(bucket.region)} is in partition ${partition}, but this integration's first bucket is in ${firstPartition}; use one integration per partition`,
+          });
+        }
+        const key = bucket.kmsKeyArn ? parseKmsKeyArn(bucket.kmsKeyArn) : undefined;
+        if (key && key.region !== bucket.region) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", index, "kmsKeyArn"],
+            message: `key is in ${key.region} but bucket ${show(bucket.name)} is in ${bucket.region}; S3 uses only keys in the bucket's region`,
+          });
+        }
+        const first = integration.buckets.findIndex((other) => other.name === bucket.name);
+        if (first !== index)
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", index, "name"],
+            message: `${show(bucket.name)} is listed twice in this integration (also buckets[${first}])`,
+          });
+        if (bucket.baselineStatements && bucket.bucketPolicyMode !== "exclusive") {
+          ctx.addIssue({
+            code: "custom",
+            path: ["buckets", index, "baselineStatements"],
+            message: "only applies with bucketPolicyMode: exclusive; shared mode keeps every statement it does not own",
+          });
+        }
+      });
+      const accessPoint = (integration as { accessPoint?: unknown }).accessPoint;
+      if (accessPoint && integration.buckets.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["accessPoint", "name"],
+          message: "an access point serves one bucket; with several buckets set buckets[].accessPointName instead",
+        });
+      }
+    });
+}
+
+function checkExternalId(
+  profile: VendorProfile,
+  auth: AuthMode,
+  source: string,
+  value: string | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  const path = ["externalId"];
+  if (source === "none") {
+    if (value !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${profile.id} with auth ${auth} takes no ExternalId (there is no role for the vendor to assume)`,
+      });
+    return;
+  }
+  if (value === undefined || value === "generate") {
+    if (source === "vendor-issued")
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${profile.displayName} issues the ExternalId: set it with \`pulumi config set --secret --path 'integrations[N].externalId' <value>\``,
+      });
+    return;
+  }
+  const parsed = externalIdValue.safeParse(value);
+  if (!parsed.success) ctx.addIssue({ code: "custom", path, message: parsed.error.issues[0].message });
+}
+
+/** A bare 12-digit account means its root principal. */
+function principalArnOf(principal: string): string {
+  return /^\d{12}$/.test(principal) ? accountRootArn(principal) : principal;
+}
+
+function checkPrincipal(profile: VendorProfile, principal: string | undefined, ctx: z.RefinementCtx): void {
+  const path = ["principal"];
+  if (principal === undefined) {
+    if (!profile.defaultPrincipal)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${profile.id} has no default principal: set the vendor's account or role ARN`,
+      });
+    return;
+  }
+  const parsed = parsePrincipalArn(principalArnOf(principal));
+  const kind = parsed?.kind === "root" ? "account" : parsed?.kind;
+  if (!parsed || kind === "user") {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `${show(principal)} is not an IAM principal ARN (arn:aws:iam::ID:root, arn:aws:iam::ID:role/NAME) or a 12-digit account ID`,
+    });
+  } else if (!profile.principalKinds.includes(kind as "account" | "role")) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `${show(principal)} must be ${profile.principalKinds.map((k) => (k === "account" ? "an account (arn:aws:iam::ID:root or 12 digits)" : "a role ARN")).join(" or ")} for ${profile.id}`,
+    });
+  }
+}
+
+const topLevelSchema = z.strictObject({
+  accountId,
+  integrations: z.array(z.unknown()).min(1, { error: "list at least one integration" }),
+  managedPoliciesPerRole: z.coerce.number().int().min(1).max(20).default(iamQuotas.defaultManagedPoliciesPerRole),
+  trustPolicyMaxChars: z.coerce
+    .number()
+    .int()
+    .min(iamQuotas.trustPolicyChars)
+    .max(8192)
+    .default(iamQuotas.trustPolicyChars),
+});
+
+/** Format a zod path the way users write it: `integrations[0].buckets[1].name`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .join("");
+}
+
+function issuesOf(error: z.ZodError, base: PropertyKey[]): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => `${formatPath([...base, ...issue.path, key])}: unknown key`);
+    const where = formatPath([...base, ...issue.path]) || "(config)";
+    return [`${where}: ${issue.message}`];
+  });
+}
+
+/**
+ * Validate the `vendor-access:*` config (namespace stripped, values already JSON-parsed).
+ * Throws ConfigError naming every bad key path; nothing else in the program runs before this.
+ */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+  const problems: string[] = [];
+  const top = topLevelSchema.safeParse(raw);
+  if (!top.success) problems.push(...issuesOf(top.error, []));
+  const rawIntegrations = Array.isArray(raw.integrations) ? raw.integrations : [];
+  const integrations: IntegrationConfig[] = [];
+  rawIntegrations.forEach((item, index) => {
+    const base = ["integrations", index];
+    const vendor = (item as { vendor?: unknown } | null)?.vendor;
+    const profile = typeof vendor === "string" ? vendorProfiles[vendor] : undefined;
+    if (!profile) {
+      problems.push(
+        `${formatPath([...base, "vendor"])}: ${show(vendor)} is not a known vendor (known: ${vendorIds.join(", ")})`,
+      );
+      return;
+    }
+    const parsed = integrationSchema(profile).safeParse(item);
+    if (!parsed.success) {
+      problems.push(...issuesOf(parsed.error, base));
+      return;
+    }
+    integrations.push(toIntegrationConfig(profile, parsed.data as ParsedIntegration));
+  });
+  problems.push(...crossIntegrationProblems(integrations, rawIntegrations));
+  if (problems.length > 0 || !top.success) throw new ConfigError(problems);
+  return { ...top.data, integrations };
+}
+
+type ParsedIntegration = {
+  name: string;
+  vendor: string;
+  access: string;
+  auth: string;
+  principal?: string;
+  externalId?: string;
+  buckets: (Omit<BucketConfig, "baselineStatements"> & { baselineStatements?: unknown[] })[];
+  cors?: { origins: string[] };
+  accessPoint?: { name: string };
+  [key: string]: unknown;
+};
+
+function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration): IntegrationConfig {
+  const { name, vendor, access, auth, principal, externalId, buckets, cors, accessPoint, ...extra } = parsed;
+  const mode = profile.auth.modes[auth as AuthMode]!;
+  const source = mode.externalId;
+  const principalArn =
+    mode.takesPrincipal === false
+      ? undefined
+      : principal === undefined
+        ? profile.defaultPrincipal!
+        : principalArnOf(principal);
+  return {
+    name,
+    vendor,
+    access: access as AccessLevel,
+    auth: auth as AuthMode,
+    ...(principalArn ? { principal: principalArn } : {}),
+    externalId:
+      source === "none"
+        ? { kind: "none" }
+        : externalId === undefined || externalId === "generate"
+          ? { kind: "generate" }
+          : { kind: "value", value: externalId },
+    buckets: buckets.map((bucket) => ({
+      ...bucket,
+      baselineStatements: (bucket.baselineStatements ?? []) as PolicyStatement[],
+      ...((bucket.accessPointName ?? accessPoint?.name)
+        ? { accessPointName: bucket.accessPointName ?? accessPoint?.name }
+        : {}),
+    })),
+    ...(profile.cors ? { cors: { origins: cors?.origins ?? [...profile.cors.defaultOrigins] } } : {}),
+    extra,
+  };
+}
+
+function crossIntegrationProblems(integrations: IntegrationConfig[], rawIntegrations: unknown[]): string[] {
+  const problems: string[] = [];
+  const indexOf = (integration: IntegrationConfig) =>
+    rawIntegrations.findIndex((raw) => (raw as { name?: unknown })?.name === integration.name);
+  const seenNames = new Map<string, number>();
+  rawIntegrations.forEach((raw, index) => {
+    const name = (raw as { name?: unknown } | null)?.name;
+    if (typeof name !== "string") return;
+    const first = seenNames.get(name);
+    if (first !== undefined)
+      problems.push(`integrations[${index}].name: ${show(name)} is already used by integrations[${first}]`);
+    else seenNames.set(name, index);
+  });
+  // A bucket shared by several integrations is one bucket: one region, one policy mode, one baseline.
+  const firstUse = new Map<string, { integration: IntegrationConfig; bucket: BucketConfig; where: string }>();
+  for (const integration of integrations) {
+    integration.buckets.forEach((bucket, b) => {
+      const where = `integrations[${indexOf(integration)}].buckets[${b}]`;
+      const first = firstUse.get(bucket.name);
+      if (!first) {
+        firstUse.set(bucket.name, { integration, bucket, where });
+        return;
+      }
+      if (first.bucket.region !== bucket.region)
+        problems.push(
+          `${where}.region: bucket ${show(bucket.name)} is in ${first.bucket.region} according to ${first.where}`,
+        );
+      if (first.bucket.bucketPolicyMode !== bucket.bucketPolicyMode)
+        problems.push(
+          `${where}.bucketPolicyMode: ${bucket.bucketPolicyMode} conflicts with ${first.bucket.bucketPolicyMode} in ${first.where}; a bucket has one policy`,
+        );
+      if (bucket.baselineStatements.length > 0 && first.bucket.baselineStatements.length > 0)
+        problems.push(`${where}.baselineStatements: already given in ${first.where}; list a bucket's baseline once`);
+    });
+  }
+  return problems;
+}
+
+/** Parse the engine's config map (`namespace:key` -> string): this project's keys, JSON where structured. */
+export function parseConfigMap(all: Record<string, string>): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(`${projectName}:`)) continue;
+    // Structured values arrive as JSON text; scalars stay strings (an account ID is not a number).
+    const name = key.slice(projectName.length + 1);
+    try {
+      raw[name] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
+    } catch (error) {
+      throw new ConfigError([`${name}: is not valid JSON (${(error as Error).message})`]);
+    }
+  }
+  return parseStackConfig(raw);
+}
+
+/** Read this project's config from the engine. Raw access, so that secret-bearing keys do not log warnings. */
+export function readStackConfig(): StackConfig {
+  return parseConfigMap(pulumi.runtime.allConfig());
+}

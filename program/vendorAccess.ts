@@ -1,0 +1,100 @@
+// The whole program, from validated config to handoffs. index.ts only reads config and calls this.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  assertExclusiveBucketsKeepLiveStatements,
+  BucketDocuments,
+  mergedBucketPolicy,
+  type PlannedBucket,
+} from "../resources/bucketDocuments";
+import type { StackConfig } from "../model/config";
+import { arnProblems } from "../model/policy/arnCatalog";
+import { actionsOf, unknownActions } from "../model/policy/catalog";
+import { policyDocument, type PolicyDocument } from "../model/policy/document";
+import { planIntegration, PlanError, trustPolicy, type IntegrationPlan } from "../model/plan";
+import { VendorIntegration, type Handoff } from "../resources/vendorIntegration";
+
+export interface VendorAccessOutputs {
+  handoffs: Record<string, Handoff>;
+}
+
+/** Plan every integration and every bucket document before registering anything: errors surface at preview. */
+export function planStack(
+  config: StackConfig,
+  stackName: string,
+): { plans: IntegrationPlan[]; buckets: PlannedBucket[] } {
+  const plans = config.integrations.map((integration) => planIntegration(integration, config, stackName));
+  const byBucket = new Map<string, PlannedBucket>();
+  for (const plan of plans) {
+    for (const grant of plan.buckets) {
+      const entry = byBucket.get(grant.bucket.name) ?? {
+        bucket: grant.bucket.name,
+        region: grant.bucket.region,
+        policyMode: grant.bucket.bucketPolicyMode,
+        contributions: [],
+        baselineStatements: [],
+      };
+      entry.contributions.push({
+        owner: plan.integration.name,
+        statements: grant.statements,
+        corsRules: grant.corsRules,
+      });
+      entry.baselineStatements.push(...grant.bucket.baselineStatements);
+      byBucket.set(grant.bucket.name, entry);
+    }
+  }
+  const buckets = [...byBucket.values()];
+  // Throws when the stack's own statements for a bucket exceed 20 KB; shared mode checks the live merge again at write time.
+  buckets.forEach(mergedBucketPolicy);
+  return { plans, buckets };
+}
+
+/** Every rendered document: identity policies, bucket statements, access point policies, trust (its ExternalId is irrelevant here). */
+function renderedDocuments(plan: IntegrationPlan): PolicyDocument[] {
+  const trust = trustPolicy(plan, "catalog-check");
+  return [
+    ...plan.permissionPolicies,
+    ...plan.buckets.flatMap((b) => [policyDocument(b.statements), ...(b.accessPoint ? [b.accessPoint.policy] : [])]),
+    ...(trust ? [trust] : []),
+  ];
+}
+
+/** Fail synth on an action the IAM catalog does not know, or an ARN that is not a resource type its actions take. */
+export async function assertDocumentsMatchCatalog(plans: IntegrationPlan[]): Promise<void> {
+  const documents = plans.flatMap(renderedDocuments);
+  const unknown = await unknownActions(actionsOf(documents));
+  if (unknown.length > 0)
+    throw new PlanError(`not IAM actions (checked against the IAM catalog): ${unknown.join(", ")}`);
+  const badArns = await arnProblems(documents);
+  if (badArns.length > 0)
+    throw new PlanError(`ARNs that do not match the IAM catalog's resource types:\n  - ${badArns.join("\n  - ")}`);
+}
+
+/** Fail before anything is created when the credentials belong to another account than the config names. */
+async function assertCallerAccount(accountId: string): Promise<void> {
+  const identity = await aws.getCallerIdentity({});
+  if (identity.accountId !== accountId) {
+    throw new PlanError(
+      `the AWS credentials are for account ${identity.accountId}, but config vendor-access:accountId is ${accountId}: wrong credentials or wrong stack`,
+    );
+  }
+}
+
+export async function deployVendorAccess(
+  config: StackConfig,
+  stackName = pulumi.getStack(),
+): Promise<VendorAccessOutputs> {
+  const { plans, buckets } = planStack(config, stackName);
+  await assertDocumentsMatchCatalog(plans);
+  await assertCallerAccount(config.accountId);
+  await assertExclusiveBucketsKeepLiveStatements(buckets, stackName);
+
+  const handoffs: Record<string, Handoff> = {};
+  for (const plan of plans) {
+    handoffs[plan.integration.name] = new VendorIntegration(plan.integration.name, { plan, stack: stackName }).handoff;
+  }
+  // Shared buckets are written statement by statement by each BucketGrant; exclusive ones whole, by the stack.
+  for (const bucket of buckets.filter((b) => b.policyMode === "exclusive"))
+    new BucketDocuments(`bucket-${bucket.bucket}`, bucket);
+  return { handoffs };
+}

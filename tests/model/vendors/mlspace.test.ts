@@ -1,0 +1,110 @@
+import * as assert from "node:assert/strict";
+import { parseStackConfig } from "../../../model/config";
+import { planIntegration } from "../../../model/plan";
+import { mlspace } from "../../../model/vendors/mlspace";
+import { documentProp, onlyOfType, ofType, runProgram, stackConfig } from "../../helpers/program";
+
+const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const integration = (extra: Record<string, unknown> = {}) => ({
+  name: "mlspace-shared",
+  vendor: "mlspace",
+  principal: "444455556666",
+  buckets: [{ name: "ml-datasets", region: "us-east-1", prefix: "mlspace/", bucketPolicyMode: "exclusive" }],
+  ...extra,
+});
+
+describe("vendors/mlspace", () => {
+  it("grants the seed's read-write actions plus the s3:ListBucket its own check needs; read is GetObject only", () => {
+    assert.deepEqual(mlspace.access.levels["read-write"]?.object, [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+      "s3:PutObjectTagging",
+    ]);
+    assert.deepEqual(mlspace.access.levels.read?.object, ["s3:GetObject"]);
+    assert.deepEqual(mlspace.access.levels.read?.bucket, ["s3:ListBucket"]);
+    assert.deepEqual(mlspace.principalKinds, ["account"]);
+  });
+
+  it("adds bucket-policy statements naming the MLSpace account, and creates no role", async () => {
+    const { resources, result } = await runProgram(stackConfig([integration()]));
+    assert.equal(ofType(resources, "aws:iam/role:Role").length, 0);
+    assert.equal(ofType(resources, "random:index/randomPassword:RandomPassword").length, 0);
+    const policy = documentProp(onlyOfType(resources, "aws:s3/bucketPolicy:BucketPolicy"), "policy");
+    const principal = { AWS: "arn:aws:iam::444455556666:root" };
+    assert.deepEqual(policy.Statement, [
+      {
+        Sid: "mlspace-shared--test--ObjectAccess",
+        Effect: "Allow",
+        Principal: principal,
+        Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"],
+        Resource: ["arn:aws:s3:::ml-datasets/mlspace/*"],
+      },
+      {
+        Sid: "mlspace-shared--test--ListUnderPrefix1",
+        Effect: "Allow",
+        Principal: principal,
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::ml-datasets"],
+        Condition: { StringLike: { "s3:prefix": ["mlspace/*"] } },
+      },
+    ]);
+    const handoff = result.handoffs["mlspace-shared"];
+    assert.deepEqual(handoff.vendorSideStatement?.addTo, [
+      "permissions boundary mlspace-project-user-permission-boundary",
+      "the app's user policy (self.user_policy in ml_space_lambda/utils/iam_manager.py)",
+    ]);
+    assert.equal(handoff.roleArn, undefined);
+    assert.equal(handoff.externalId, undefined);
+  });
+
+  it("renders the MLSpace-side statement for the chosen project and grants the key to the MLSpace account", async () => {
+    const raw = stackConfig([
+      integration({
+        access: "read",
+        mlspace: { scope: "project", scopeName: "vision" },
+        buckets: [{ name: "ml-datasets", region: "us-east-1", kmsKeyArn: key }],
+      }),
+    ]);
+    const { resources, result } = await runProgram(raw);
+    const handoff = result.handoffs["mlspace-shared"];
+    assert.deepEqual(handoff.vendorSideStatement?.addTo, [
+      "permissions boundary mlspace-project-user-permission-boundary",
+      "MLSpace-project-vision",
+    ]);
+    assert.deepEqual(handoff.vendorSideStatement?.statement, [
+      { Sid: "ObjectAccess", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::ml-datasets/*"] },
+      { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::ml-datasets"] },
+      {
+        Sid: "KmsViaS3useast1",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [key],
+        Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+      },
+    ]);
+    const grant = onlyOfType(resources, "aws:kms/grant:Grant");
+    assert.deepEqual(
+      {
+        keyId: grant.props.keyId,
+        granteePrincipal: grant.props.granteePrincipal,
+        operations: grant.props.operations,
+        region: grant.props.region,
+      },
+      { keyId: key, granteePrincipal: "arn:aws:iam::444455556666:root", operations: ["Decrypt"], region: "us-east-1" },
+    );
+  });
+
+  it("needs no KMS grant when MLSpace runs in the bucket owner's account", () => {
+    const config = parseStackConfig(
+      stackConfig([
+        integration({
+          principal: "111122223333",
+          buckets: [{ name: "ml-datasets", region: "us-east-1", kmsKeyArn: key }],
+        }),
+      ]),
+    );
+    const plan = planIntegration(config.integrations[0], config, "test");
+    assert.equal(plan.buckets[0].kmsGrant, undefined);
+  });
+});

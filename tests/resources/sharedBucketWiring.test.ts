@@ -1,0 +1,269 @@
+// How BucketGrant, BucketDocuments and deployVendorAccess wire the two bucket policy modes, under mocks.
+import * as assert from "node:assert/strict";
+import { parseStackConfig } from "../../model/config";
+import { PlanError } from "../../model/plan";
+import { deployVendorAccess } from "../../program/vendorAccess";
+import { runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
+
+const account = "111122223333";
+const dynamicType = "pulumi-nodejs:dynamic:Resource";
+const denyInsecure = {
+  Sid: "DenyInsecureTransport",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:*",
+  Resource: ["arn:aws:s3:::ml-datasets", "arn:aws:s3:::ml-datasets/*"],
+  Condition: { Bool: { "aws:SecureTransport": "false" } },
+};
+
+function integrations(bucket: Record<string, unknown>) {
+  return [
+    {
+      name: "mlspace-shared",
+      vendor: "mlspace",
+      principal: "444455556666",
+      buckets: [{ ...bucket, prefix: "mlspace/" }],
+    },
+    {
+      name: "isahit-annotation",
+      vendor: "isahit",
+      principal: "999888496268",
+      externalId: "isahit-issued-0001",
+      buckets: [{ ...bucket, prefix: "to-annotate/" }],
+    },
+  ];
+}
+
+interface RunOptions {
+  liveBucketPolicies?: Record<string, string>;
+  preview?: boolean;
+  /** Catch the program's failure inside the run, so that the test can see what was registered before it. */
+  catchFailure?: (error: unknown) => void;
+}
+
+async function run(raw: Record<string, unknown>, options: RunOptions = {}): Promise<RecordedResource[]> {
+  const config = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [`vendor-access:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+  const program = async () => {
+    try {
+      return await deployVendorAccess(parseStackConfig(raw), "dev");
+    } catch (error) {
+      if (!options.catchFailure) throw error;
+      options.catchFailure(error);
+      return { handoffs: {} };
+    }
+  };
+  const { resources } = await runUnderMocks(program, {
+    project: "vendor-access",
+    stack: "dev",
+    callerAccountId: account,
+    region: "us-east-1",
+    config: { "aws:region": "us-east-1", ...config },
+    secretKeys: [],
+    liveBucketPolicies: options.liveBucketPolicies,
+    preview: options.preview ?? false,
+  });
+  return resources;
+}
+
+const ofKind = (resources: RecordedResource[], kind: string) =>
+  resources.filter((r) => r.type === dynamicType && r.props.resourceKind === kind);
+const ofType = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+
+describe("sharedBucket wiring: shared mode (the default)", () => {
+  let resources: RecordedResource[];
+  before(async function () {
+    this.timeout(60000);
+    resources = await run({
+      accountId: account,
+      integrations: integrations({ name: "ml-datasets", region: "us-east-1" }),
+    });
+  });
+
+  it("gives each BucketGrant with statements its own BucketPolicyStatements, with the contract props", () => {
+    const statements = ofKind(resources, "vendor-access:BucketPolicyStatements");
+    assert.deepEqual(
+      statements.map((r) => [r.name, r.parent]),
+      [["mlspace-shared--ml-datasets-policy-statements", "mlspace-shared--ml-datasets"]],
+    );
+    const { __provider: code, ...props } = statements[0].props;
+    assert.equal(typeof code, "string");
+    assert.deepEqual(Object.keys(props).sort(), ["bucket", "region", "resourceKind", "sidPrefix", "statements"]);
+    assert.equal(props.bucket, "ml-datasets");
+    assert.equal(props.region, "us-east-1");
+    assert.equal(props.sidPrefix, "mlspace-shared--dev--");
+    const list = props.statements as Record<string, unknown>[];
+    assert.deepEqual(
+      list.map((s) => s.Sid),
+      ["mlspace-shared--dev--ObjectAccess", "mlspace-shared--dev--ListUnderPrefix1"],
+    );
+    assert.deepEqual(list[0].Principal, { AWS: "arn:aws:iam::444455556666:root" });
+  });
+
+  it("gives each BucketGrant with CORS rules its own BucketCorsRules, with the contract props", () => {
+    const cors = ofKind(resources, "vendor-access:BucketCorsRules");
+    assert.deepEqual(
+      cors.map((r) => [r.name, r.parent]),
+      [["isahit-annotation--ml-datasets-cors-rules", "isahit-annotation--ml-datasets"]],
+    );
+    const { __provider: _code, ...props } = cors[0].props;
+    assert.deepEqual(Object.keys(props).sort(), ["bucket", "region", "resourceKind", "ruleIdPrefix", "rules"]);
+    assert.equal(props.ruleIdPrefix, "isahit-annotation--dev");
+    assert.deepEqual(
+      (props.rules as Record<string, unknown>[]).map((r) => [r.ID, r.AllowedMethods, r.AllowedOrigins]),
+      [["isahit-annotation--dev", ["GET"], ["https://lab.isahit.com", "https://work.isahit.com"]]],
+    );
+  });
+
+  it("registers no whole-document resource, so nothing else on the bucket is replaced", () => {
+    assert.deepEqual(ofType(resources, "aws:s3/bucketPolicy:BucketPolicy"), []);
+    assert.deepEqual(ofType(resources, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"), []);
+    assert.deepEqual(ofType(resources, "vendor-access:index:BucketDocuments"), []);
+  });
+
+  it("never reads the live policy: shared mode preserves it whatever it holds", async function () {
+    this.timeout(60000);
+    const live = JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecure] });
+    const again = await run(
+      { accountId: account, integrations: integrations({ name: "ml-datasets", region: "us-east-1" }) },
+      { liveBucketPolicies: { "ml-datasets": live }, preview: true },
+    );
+    assert.equal(ofKind(again, "vendor-access:BucketPolicyStatements").length, 1);
+  });
+});
+
+describe("sharedBucket wiring: exclusive mode", () => {
+  const exclusive = { name: "ml-datasets", region: "us-east-1", bucketPolicyMode: "exclusive" };
+  const withBaseline = (bucket: Record<string, unknown>) => {
+    const [mlspace, isahit] = integrations(bucket);
+    return [{ ...mlspace, buckets: [{ ...mlspace.buckets[0], baselineStatements: [denyInsecure] }] }, isahit];
+  };
+
+  it("registers the stack's BucketDocuments with an aws BucketPolicy holding the baseline and our statements, and no dynamic resources", async function () {
+    this.timeout(60000);
+    const resources = await run({ accountId: account, integrations: withBaseline(exclusive) });
+    const policy = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy");
+    assert.equal(policy.length, 1);
+    assert.equal(policy[0].parent, "bucket-ml-datasets");
+    const document = JSON.parse(String(policy[0].props.policy));
+    assert.deepEqual(document.Statement[0], denyInsecure);
+    assert.deepEqual(
+      document.Statement.slice(1).map((s: { Sid: string }) => s.Sid),
+      ["mlspace-shared--dev--ObjectAccess", "mlspace-shared--dev--ListUnderPrefix1"],
+    );
+    const cors = ofType(resources, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration");
+    assert.deepEqual(
+      (cors[0].props.corsRules as { id: string }[]).map((r) => r.id),
+      ["isahit-annotation--dev"],
+    );
+    assert.deepEqual(
+      resources.filter((r) => r.type === dynamicType),
+      [],
+    );
+  });
+
+  it("fails the preview before registering anything, listing the live statements the stack would drop", async function () {
+    this.timeout(60000);
+    const customerRead = {
+      Sid: "CustomerAnalyticsRead",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::210987654321:role/analytics" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::ml-datasets/*",
+    };
+    const noSid = {
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: "arn:aws:s3:::ml-datasets/logs/*",
+    };
+    const live = JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecure, customerRead, noSid] });
+    let failure: unknown;
+    const resources = await run(
+      { accountId: account, integrations: withBaseline(exclusive) },
+      { liveBucketPolicies: { "ml-datasets": live }, preview: true, catchFailure: (error) => (failure = error) },
+    );
+    assert.deepEqual(
+      resources.map((r) => r.type),
+      [],
+      "nothing is registered",
+    );
+    assert.ok(failure instanceof PlanError, String(failure));
+    assert.match(
+      failure.message,
+      /^bucket ml-datasets \(bucketPolicyMode: exclusive\): its live policy has 2 statements this stack would drop:/,
+    );
+    assert.match(failure.message, /- Sid CustomerAnalyticsRead: \{"Sid":"CustomerAnalyticsRead",/);
+    assert.match(
+      failure.message,
+      /- \(no Sid\): \{"Effect":"Allow","Principal":\{"Service":"logging\.s3\.amazonaws\.com"\}/,
+    );
+    assert.doesNotMatch(failure.message, /Sid DenyInsecureTransport/);
+    assert.match(failure.message, /add them to that bucket's baselineStatements/);
+  });
+
+  it("lets the stack drop its own statements, also those of an integration it no longer has", async function () {
+    this.timeout(60000);
+    const ownOld = {
+      Sid: "aquarium-labels--dev--ObjectAccess",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::ml-datasets/*",
+    };
+    const otherStack = { ...ownOld, Sid: "aquarium-labels--prod--ObjectAccess" };
+    const ok = JSON.stringify({ Statement: [denyInsecure, ownOld] });
+    assert.ok(
+      (
+        await run(
+          { accountId: account, integrations: withBaseline(exclusive) },
+          { liveBucketPolicies: { "ml-datasets": ok }, preview: true },
+        )
+      ).length > 0,
+    );
+    const foreignStack = JSON.stringify({ Statement: [denyInsecure, otherStack] });
+    await assert.rejects(
+      run(
+        { accountId: account, integrations: withBaseline(exclusive) },
+        { liveBucketPolicies: { "ml-datasets": foreignStack }, preview: true },
+      ),
+      /1 statement this stack would drop:\n {4}- Sid aquarium-labels--prod--ObjectAccess/,
+    );
+  });
+
+  it("treats a bucket without a policy (NoSuchBucketPolicy) as nothing to drop", async function () {
+    this.timeout(60000);
+    const resources = await run(
+      { accountId: account, integrations: withBaseline(exclusive) },
+      { liveBucketPolicies: {}, preview: true },
+    );
+    assert.equal(ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").length, 1);
+  });
+
+  it("mixes modes per bucket in one stack", async function () {
+    this.timeout(60000);
+    const resources = await run({
+      accountId: account,
+      integrations: [
+        {
+          name: "mlspace-shared",
+          vendor: "mlspace",
+          principal: "444455556666",
+          buckets: [
+            { name: "ml-datasets", region: "us-east-1" },
+            { ...exclusive, name: "ml-archive" },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(
+      ofKind(resources, "vendor-access:BucketPolicyStatements").map((r) => r.props.bucket),
+      ["ml-datasets"],
+    );
+    assert.deepEqual(
+      ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").map((r) => r.props.bucket),
+      ["ml-archive"],
+    );
+  });
+});
