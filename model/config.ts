@@ -4,6 +4,7 @@ import { z } from "zod";
 import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
 import type { PolicyStatement } from "./policy/document";
 import { iamQuotas } from "./policy/packing";
+import { narrowActions } from "./vendors/actions";
 import { vendorIds, vendorProfiles, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
 
 export const projectName = "vendor-access";
@@ -35,6 +36,8 @@ export interface IntegrationConfig {
   externalId: ExternalIdConfig;
   buckets: BucketConfig[];
   cors?: { origins: string[] };
+  /** Actions removed from the vendor's set at this access level, in the profile's spelling. */
+  excludeActions: string[];
   /** Vendor-specific blocks, already validated by the profile's `extraConfig`. */
   extra: Record<string, unknown>;
 }
@@ -163,6 +166,7 @@ function integrationSchema(profile: VendorProfile) {
         .default(profile.auth.default),
       principal: z.union([z.string(), z.number()]).transform(String).optional(),
       externalId: z.string().optional(),
+      excludeActions: z.array(z.string()).optional(),
       buckets: z.array(bucketSchema(profile)).min(1, { error: "list at least one bucket" }),
       ...(profile.cors ? { cors: z.strictObject({ origins: z.array(httpsOrigin).min(1) }).optional() } : {}),
       ...(profile.accessPoint ? { accessPoint: z.strictObject({ name: accessPointName }).optional() } : {}),
@@ -171,6 +175,7 @@ function integrationSchema(profile: VendorProfile) {
     .superRefine((integration, ctx) => {
       const mode = profile.auth.modes[integration.auth as AuthMode];
       if (mode) checkExternalId(profile, integration.auth as AuthMode, mode.externalId, integration.externalId, ctx);
+      checkExcludedActions(profile, integration.access, integration.excludeActions ?? [], ctx);
       if (mode?.takesPrincipal === false) {
         if (integration.principal !== undefined)
           ctx.addIssue({
@@ -252,6 +257,34 @@ function checkExternalId(
   }
   const parsed = externalIdValue.safeParse(value);
   if (!parsed.success) ctx.addIssue({ code: "custom", path, message: parsed.error.issues[0].message });
+}
+
+/**
+ * `excludeActions` only narrows: each entry must be one of the vendor's actions at this access level, named
+ * exactly (IAM compares action names case-insensitively, so we do too), and something must remain to grant.
+ */
+function checkExcludedActions(profile: VendorProfile, access: string, excluded: string[], ctx: z.RefinementCtx): void {
+  const actions = profile.access.levels[access as AccessLevel];
+  if (!actions || excluded.length === 0) return;
+  const offered = [...actions.bucket, ...actions.object, ...actions.kms];
+  excluded.forEach((action, index) => {
+    if (offered.some((a) => a.toLowerCase() === action.toLowerCase())) return;
+    const why = /[*?]/.test(action)
+      ? "wildcards are not accepted; name each action"
+      : `not in ${profile.id}'s ${access} set`;
+    ctx.addIssue({
+      code: "custom",
+      path: ["excludeActions", index],
+      message: `${show(action)}: ${why} (valid: ${offered.join(", ")})`,
+    });
+  });
+  const remaining = narrowActions(actions, excluded);
+  if (remaining.bucket.length + remaining.object.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["excludeActions"],
+      message: `removes every S3 action of ${profile.id}'s ${access} set; remove the integration instead`,
+    });
 }
 
 /** A bare 12-digit account means its root principal. */
@@ -354,6 +387,7 @@ type ParsedIntegration = {
   auth: string;
   principal?: string;
   externalId?: string;
+  excludeActions?: string[];
   buckets: (Omit<BucketConfig, "baselineStatements"> & { baselineStatements?: unknown[] })[];
   cors?: { origins: string[] };
   accessPoint?: { name: string };
@@ -361,7 +395,9 @@ type ParsedIntegration = {
 };
 
 function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration): IntegrationConfig {
-  const { name, vendor, access, auth, principal, externalId, buckets, cors, accessPoint, ...extra } = parsed;
+  const { name, vendor, access, auth, principal, externalId, excludeActions, buckets, cors, accessPoint, ...extra } =
+    parsed;
+  const offered = Object.values(profile.access.levels[access as AccessLevel]!).flat();
   const mode = profile.auth.modes[auth as AuthMode]!;
   const source = mode.externalId;
   const principalArn =
@@ -390,6 +426,10 @@ function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration):
         : {}),
     })),
     ...(profile.cors ? { cors: { origins: cors?.origins ?? [...profile.cors.defaultOrigins] } } : {}),
+    // In the profile's spelling, so that later comparisons are exact.
+    excludeActions: (excludeActions ?? []).map((action) =>
+      offered.find((a) => a.toLowerCase() === action.toLowerCase())!,
+    ),
     extra,
   };
 }

@@ -31,6 +31,7 @@ import {
   type StatementGroup,
 } from "./policy/packing";
 import { vendorProfiles, type ActionSet, type VendorProfile } from "./vendors";
+import { narrowActions } from "./vendors/actions";
 import type { ExternalIdSource } from "./vendors/profile";
 
 /** The listing actions that honour the `s3:prefix` condition key (IAM catalog: ListBucket, ListBucketVersions). */
@@ -125,6 +126,12 @@ export function trustPolicy(plan: IntegrationPlan, externalId: string): PolicyDo
   return policyDocument([assumeRoleWithExternalId(plan.vendorPrincipals, externalId)]);
 }
 
+/** The vendor's actions at the integration's access level, narrowed by its `excludeActions`. */
+export function integrationActions(integration: IntegrationConfig): ActionSet {
+  const levels = vendorProfiles[integration.vendor].access.levels;
+  return narrowActions(levels[integration.access]!, integration.excludeActions);
+}
+
 interface Target {
   bucket: BucketConfig;
   accessPoint?: { name: string; arn: string };
@@ -165,7 +172,9 @@ function statementGroups(actions: ActionSet, targets: readonly Target[], account
     });
   }
   // KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService).
-  const regions = [...new Set(targets.filter((t) => t.bucket.kmsKeyArn).map((t) => t.bucket.region))];
+  const regions = [
+    ...new Set(actions.kms.length === 0 ? [] : targets.filter((t) => t.bucket.kmsKeyArn).map((t) => t.bucket.region)),
+  ];
   for (const region of regions) {
     const keys = targets
       .filter((t) => t.bucket.kmsKeyArn && t.bucket.region === region)
@@ -237,7 +246,7 @@ export function identityStatementGroups(
   stack: StackConfig,
   stackName = sizingStack,
 ): StatementGroup[] {
-  const actions = vendorProfiles[integration.vendor].access.levels[integration.access]!;
+  const actions = integrationActions(integration);
   return statementGroups(actions, targetsOf(integration, stack.accountId, stackName), stack.accountId);
 }
 
@@ -277,7 +286,7 @@ export function planIntegration(
   stackName: string,
 ): IntegrationPlan {
   const profile = vendorProfiles[integration.vendor];
-  const actions = profile.access.levels[integration.access]!;
+  const actions = integrationActions(integration);
   const mode = profile.auth.modes[integration.auth]!;
   const sidPrefix = sidPrefixFor(integration.name, stackName);
   const iamPartition = partitionOf(integration.buckets[0].region);
