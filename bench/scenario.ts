@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "../model/config";
 import type { VendorAccessOutputs } from "../program/vendorAccess";
-import { validateResources } from "../policypack/validate";
+import { policyConfigForStack, validateResources } from "../policypack/validate";
 import { runUnderMocks, type RecordedResource } from "../tools/mockEngine";
 import { unwrapSecrets } from "../tools/render";
 import { registerRawResources } from "./baseline";
@@ -94,7 +94,9 @@ async function main(): Promise<void> {
       props: unwrapSecrets(resource.props),
     }));
     const validationStarted = performance.now();
-    const violations = await validateResources(underValidation, { accountIds: [benchAccountId] });
+    const violations = await validateResources(underValidation, {
+      policyConfig: policyConfigForStack({ accountIds: [benchAccountId] }),
+    });
     result.validation = {
       resources: underValidation.length,
       ms: performance.now() - validationStarted,

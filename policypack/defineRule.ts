@@ -7,7 +7,14 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { findExemption, hasReason, readRuleConfig, ruleConfigSchema, type RuleConfig } from "./packConfig";
+import {
+  findExemption,
+  hasReason,
+  readConfig,
+  ruleConfigSchema,
+  type ConfigOf,
+  type ConfigProperties,
+} from "./packConfig";
 import { documentsOf, snapshot, type DocumentSource, type Snapshot } from "./policyDocuments";
 
 export interface ResourceUnderCheck {
@@ -32,29 +39,49 @@ interface Finding {
   name: string;
 }
 
-type RuleMetadata = Omit<ResourceValidationPolicy, "validateResource" | "remediateResource" | "configSchema"> & {
+type Metadata = "name" | "description" | "enforcementLevel" | "severity" | "remediationSteps";
+
+/** What every rule declares: Pulumi's metadata (all required here), its docs, and its typed config. */
+export type RuleMetadata<P extends ConfigProperties> = Required<Pick<ResourceValidationPolicy, Metadata>> & {
+  /** A short phrase for the pack's description in PulumiPolicy.yaml. */
+  summary: string;
+  /** Notes for the rules table in policypack/README.md: exceptions, contested cases, weak forms it names. */
+  details: string;
   /** Config properties the rule reads besides `exemptions`. */
-  configProperties?: NonNullable<ResourceValidationPolicy["configSchema"]>["properties"];
+  config?: P;
 };
 
-export interface DocumentRuleSpec extends RuleMetadata {
+type Report = (message: string) => void;
+
+export interface DocumentRuleSpec<P extends ConfigProperties> extends RuleMetadata<P> {
   check(
     resource: ResourceUnderCheck,
     documents: DocumentSource[],
-    context: { config: RuleConfig; report(message: string): void },
-  ): void;
+    context: { config: ConfigOf<P>; report: Report },
+  ): void | Promise<void>;
 }
 
-export interface StackRuleSpec extends RuleMetadata {
+export interface StackRuleSpec<P extends ConfigProperties> extends RuleMetadata<P> {
   check(
     resources: ResourceUnderCheck[],
-    context: { config: RuleConfig; report(message: string, resource: ResourceUnderCheck): void },
-  ): void;
+    context: { config: ConfigOf<P>; report(message: string, resource: ResourceUnderCheck): void },
+  ): void | Promise<void>;
+}
+
+export type PackRule = ResourceValidationPolicy | StackValidationPolicy;
+
+const docs = new WeakMap<PackRule, { summary: string; details: string }>();
+
+/** The summary and details a rule declared, for the generated README table and PulumiPolicy.yaml. */
+export function ruleDocs(rule: PackRule): { summary: string; details: string } {
+  const found = docs.get(rule);
+  if (!found) throw new Error(`${rule.name} was not made with documentRule or stackRule`);
+  return found;
 }
 
 function settle(
   findings: Finding[],
-  config: RuleConfig,
+  config: { exemptions: ConfigOf<ConfigProperties>["exemptions"] },
   reportViolation: ReportViolation,
   args: { notApplicable(reason?: string): never } & ExemptionSink,
 ): void {
@@ -79,13 +106,15 @@ function settle(
 }
 
 /** A resource rule over the policy documents a resource carries. */
-export function documentRule(spec: DocumentRuleSpec): ResourceValidationPolicy {
-  const { check, configProperties, ...metadata } = spec;
-  return {
+export function documentRule<P extends ConfigProperties = Record<never, never>>(
+  spec: DocumentRuleSpec<P>,
+): ResourceValidationPolicy {
+  const { check, config: properties, summary, details, ...metadata } = spec;
+  const policy: ResourceValidationPolicy = {
     ...metadata,
-    configSchema: ruleConfigSchema(configProperties),
-    validateResource: (args: ResourceValidationArgs & ExemptionSink, reportViolation: ReportViolation) => {
-      const config = readRuleConfig(args.getConfig<object>());
+    configSchema: ruleConfigSchema(properties),
+    validateResource: async (args: ResourceValidationArgs & ExemptionSink, reportViolation: ReportViolation) => {
+      const config = readConfig(properties ?? ({} as P), args.getConfig<object>());
       const resource: ResourceUnderCheck = {
         type: args.type,
         name: args.name,
@@ -93,23 +122,27 @@ export function documentRule(spec: DocumentRuleSpec): ResourceValidationPolicy {
         props: snapshot(args.props),
       };
       const findings: Finding[] = [];
-      check(resource, documentsOf(resource.type, resource.props), {
+      await check(resource, documentsOf(resource.type, resource.props), {
         config,
         report: (message) => findings.push({ message, urn: args.urn, name: args.name }),
       });
       settle(findings, config, reportViolation, args);
     },
   };
+  docs.set(policy, { summary, details });
+  return policy;
 }
 
 /** A stack rule over every resource at once. */
-export function stackRule(spec: StackRuleSpec): StackValidationPolicy {
-  const { check, configProperties, ...metadata } = spec;
-  return {
+export function stackRule<P extends ConfigProperties = Record<never, never>>(
+  spec: StackRuleSpec<P>,
+): StackValidationPolicy {
+  const { check, config: properties, summary, details, ...metadata } = spec;
+  const policy: StackValidationPolicy = {
     ...metadata,
-    configSchema: ruleConfigSchema(configProperties),
-    validateStack: (args: StackValidationArgs & ExemptionSink, reportViolation: ReportViolation) => {
-      const config = readRuleConfig(args.getConfig<object>());
+    configSchema: ruleConfigSchema(properties),
+    validateStack: async (args: StackValidationArgs & ExemptionSink, reportViolation: ReportViolation) => {
+      const config = readConfig(properties ?? ({} as P), args.getConfig<object>());
       const resources = args.resources.map((resource): ResourceUnderCheck => ({
         type: resource.type,
         name: resource.name,
@@ -117,11 +150,13 @@ export function stackRule(spec: StackRuleSpec): StackValidationPolicy {
         props: snapshot(resource.props),
       }));
       const findings: Finding[] = [];
-      check(resources, {
+      await check(resources, {
         config,
         report: (message, resource) => findings.push({ message, urn: resource.urn, name: resource.name }),
       });
       settle(findings, config, reportViolation, args);
     },
   };
+  docs.set(policy, { summary, details });
+  return policy;
 }

@@ -64,7 +64,18 @@ export function isRecord(value: Snapshot): value is { [key: string]: Snapshot } 
 }
 
 /** Which quota and which exceptions apply: a trust policy is not a managed policy is not a key policy. */
-export type DocumentKind = "trust" | "managed" | "role-inline" | "user-inline" | "bucket" | "access-point" | "key";
+export type DocumentKind =
+  "trust" | "managed" | "role-inline" | "user-inline" | "group-inline" | "bucket" | "access-point" | "key";
+
+/** Resource policies: documents with a Principal, attached to the resource they govern. */
+export const resourcePolicyKinds: readonly DocumentKind[] = ["bucket", "access-point", "key"];
+
+/** The one service whose actions a resource policy can grant; undefined for identity policies (any service). */
+export function serviceOfKind(kind: DocumentKind): string | undefined {
+  if (kind === "bucket" || kind === "access-point") return "s3";
+  if (kind === "key") return "kms";
+  return undefined;
+}
 
 export interface PrincipalView {
   /** `"Principal": "*"`: everyone. */
@@ -246,6 +257,7 @@ const singlePolicyField: Record<string, DocumentKind> = {
   [types.iamPolicy]: "managed",
   [types.iamRolePolicy]: "role-inline",
   [types.iamUserPolicy]: "user-inline",
+  [types.iamGroupPolicy]: "group-inline",
   [types.s3BucketPolicy]: "bucket",
   [types.s3Bucket]: "bucket",
   [types.s3BucketV2]: "bucket",
@@ -254,6 +266,9 @@ const singlePolicyField: Record<string, DocumentKind> = {
   [types.s3controlAccessPointPolicy]: "access-point",
   [types.kmsKey]: "key",
   [types.kmsKeyPolicy]: "key",
+  [types.kmsReplicaKey]: "key",
+  [types.kmsExternalKey]: "key",
+  [types.kmsReplicaExternalKey]: "key",
 };
 
 /** Every policy document one resource carries, with where it sits in the resource's inputs. */
@@ -275,13 +290,45 @@ export function documentsOf(type: string, props: Snapshot): DocumentSource[] {
           );
     return [...source("trust", "assumeRolePolicy", props.assumeRolePolicy), ...inlineSources];
   }
-  if (type === types.dynamicResource && props.resourceKind === types.bucketPolicyStatementsKind) {
-    const statements = props.statements;
-    if (statements === unknown) return [{ kind: "bucket", path: "statements", status: "unknown" }];
-    if (statements === undefined || statements === null) return [];
-    return [{ kind: "bucket", path: "statements", ...readStatements(asList(statements)) }];
-  }
+  if (type === types.dynamicResource) return dynamicDocuments(props);
   return [];
+}
+
+const isStatementLike = (value: Snapshot) => isRecord(value) && ("Effect" in value || "Action" in value);
+const isDocumentLike = (value: Snapshot): boolean => {
+  if (typeof value === "string" && /^\s*\{/.test(value) && value.includes('"Statement"')) return true;
+  return isRecord(value) && "Statement" in value;
+};
+
+/**
+ * A dynamic resource's policy content, wherever its inputs hold it: a list of statements (statement-level
+ * resources) or whole documents, at the top level or one level down (per-owner maps). A resource whose kind or
+ * field names a key holds key-policy content; any other, bucket-policy content.
+ */
+function dynamicDocuments(props: { [key: string]: Snapshot }): DocumentSource[] {
+  const kindName = typeof props.resourceKind === "string" ? props.resourceKind : "";
+  const kindOf = (path: string): DocumentKind => (/key/i.test(kindName) || /key/i.test(path) ? "key" : "bucket");
+  const found: DocumentSource[] = [];
+  const visit = (value: Snapshot, path: string, depth: number) => {
+    if (value === unknown) {
+      if (/statement|polic/i.test(path)) found.push({ kind: kindOf(path), path, status: "unknown" });
+      return;
+    }
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => v === unknown || isStatementLike(v))) {
+      found.push({ kind: kindOf(path), path, ...readStatements(value) });
+      return;
+    }
+    if (isDocumentLike(value)) {
+      found.push({ kind: kindOf(path), path, ...readDocument(value) });
+      return;
+    }
+    if (depth === 0) return;
+    if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}[${index}]`, depth - 1));
+    else if (isRecord(value))
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key, depth - 1);
+  };
+  for (const [key, value] of Object.entries(props)) visit(value, key, 2);
+  return found;
 }
 
 /** Every statement of the read documents that is known, with the document it came from. */

@@ -1,4 +1,5 @@
 // Whose principal is this: everyone, one of the stack's own accounts, or another account.
+import type { StatementView } from "./policyDocuments";
 
 export type AwsPrincipal =
   /** `*`, or an ARN with a wildcard in it: anyone (IAM: "You cannot use a wildcard to match part of a principal ARN"). */
@@ -38,4 +39,33 @@ export function principalMatchesEntry(principal: string, entry: string): boolean
   const parsed = classifyAwsPrincipal(actual);
   // Trusting a role inside an allowlisted account is narrower than trusting the account itself.
   return root !== null && parsed.kind === "account" && parsed.accountId === root[1];
+}
+
+const callerAccountKeys = new Set(["aws:principalaccount", "kms:calleraccount"]);
+
+/**
+ * The principals of an Allow statement that are not provably the stack's own: AWS principals outside `accountIds`,
+ * canonical users, federated identities, and `*` unless a fixed aws:PrincipalAccount or kms:CallerAccount
+ * condition limits it to the stack's accounts. Service principals are AWS services, not third parties.
+ */
+export function externalPrincipalsOf(statement: StatementView, accountIds: readonly string[]): string[] {
+  const principal = statement.principal;
+  if (!principal) return [];
+  const everyoneIsOwn = statement.conditions.some(
+    (clause) =>
+      callerAccountKeys.has(clause.key) &&
+      ["stringequals", "stringequalsignorecase"].includes(clause.baseOperator) &&
+      !clause.negated &&
+      !clause.ifExists &&
+      !clause.setOperator &&
+      clause.values.length > 0 &&
+      clause.values.every((value) => accountIds.includes(value)),
+  );
+  const wildcard = principal.wildcard || principal.aws.includes("*");
+  return [
+    ...(wildcard && !everyoneIsOwn ? ["*"] : []),
+    ...principal.aws.filter((value) => value !== "*" && isExternal(classifyAwsPrincipal(value), accountIds)),
+    ...principal.canonicalUser,
+    ...principal.federated,
+  ];
 }

@@ -6,13 +6,11 @@ import type {
   PolicyResource,
   PolicyResourceOptions,
   ResourceValidationArgs,
-  ResourceValidationPolicy,
   StackValidationArgs,
-  StackValidationPolicy,
 } from "@pulumi/policy";
-import type { ExemptionSink } from "./defineRule";
-import type { Exemption } from "./packConfig";
-import { onlyTrustKnownVendors, packEnforcementLevel, policies } from "./rules";
+import type { ExemptionSink, PackRule } from "./defineRule";
+import { schemaProblems } from "./configSchema";
+import { packEnforcementLevel, policies } from "./rules";
 
 export interface ResourceUnderValidation {
   type: string;
@@ -30,27 +28,14 @@ export interface Violation {
   message: string;
 }
 
-/** An exemption in the offline options names its rule; in policy-config.json it sits under the rule's key. */
-export interface PackExemption extends Exemption {
-  rule: string;
-}
-
-/** The content of a policy-config.json, as `pulumi preview --policy-pack-config` takes it. */
+/** The content of a policy-config.json, exactly as `pulumi preview --policy-pack-config` takes it. */
 export type PolicyConfigFile = Record<
   string,
   EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
 >;
 
 export interface ValidateOptions {
-  /** The stack's own accounts. Empty: every account is external. */
-  accountIds: string[];
-  /** Vendor id -> principals that vendor may be trusted as. Setting it makes only-trust-known-vendors mandatory. */
-  vendorAllowlist?: Record<string, string[]>;
-  /** Rule name (or `all`) -> enforcement level. */
-  enforcementLevels?: Record<string, EnforcementLevel>;
-  exemptions?: PackExemption[];
-  trustPolicyMaxChars?: number;
-  /** A policy-config.json; its per-rule settings take precedence over the options above. */
+  /** A policy-config.json's content; without it every rule runs at its default level with its defaults. */
   policyConfig?: PolicyConfigFile;
   /** For the URNs of resources given without one. */
   project?: string;
@@ -73,6 +58,24 @@ export function loadPolicyConfig(path: string): PolicyConfigFile {
   }
 }
 
+/**
+ * The policy config a stack's own facts imply: its account in every rule that reads `accountIds`, its trust policy
+ * quota in every rule that reads `trustPolicyMaxChars`. Synth uses it when given no `--policy-config`; pass the same
+ * content to `pulumi preview --policy-pack-config` for the same verdicts.
+ */
+export function policyConfigForStack(facts: { accountIds: string[]; trustPolicyMaxChars?: number }): PolicyConfigFile {
+  const file: PolicyConfigFile = {};
+  for (const policy of policies) {
+    const declared = policy.configSchema?.properties ?? {};
+    const entry: Record<string, unknown> = {};
+    if ("accountIds" in declared) entry.accountIds = facts.accountIds;
+    if ("trustPolicyMaxChars" in declared && facts.trustPolicyMaxChars !== undefined)
+      entry.trustPolicyMaxChars = facts.trustPolicyMaxChars;
+    if (Object.keys(entry).length > 0) file[policy.name] = entry;
+  }
+  return file;
+}
+
 function fileEntry(
   options: ValidateOptions,
   rule: string,
@@ -84,92 +87,56 @@ function fileEntry(
   return { ...(enforcementLevel ? { enforcementLevel } : {}), properties };
 }
 
-/** Fail loudly on settings that would otherwise do nothing: an unknown rule, a level typo, an exemption without reason. */
+/** Fail loudly on settings that would otherwise do nothing or be refused by the engine, naming every bad key path. */
 function checkOptions(options: ValidateOptions): void {
   const problems: string[] = [];
-  const known = (rule: string, where: string) => {
-    if (rule !== "all" && !ruleNames.includes(rule))
-      problems.push(`${where}: unknown rule ${JSON.stringify(rule)} (rules: ${ruleNames.join(", ")})`);
-  };
-  for (const [rule, level] of Object.entries(options.enforcementLevels ?? {})) {
-    known(rule, "enforcementLevels");
-    if (!enforcementLevels.includes(level))
-      problems.push(
-        `enforcementLevels.${rule}: ${JSON.stringify(level)} is not one of ${enforcementLevels.join(", ")}`,
-      );
-  }
-  for (const rule of Object.keys(options.policyConfig ?? {})) {
-    known(rule, "policyConfig");
-    const level = fileEntry(options, rule).enforcementLevel;
-    if (level !== undefined && !enforcementLevels.includes(level))
-      problems.push(`policyConfig.${rule}: ${JSON.stringify(level)} is not one of ${enforcementLevels.join(", ")}`);
-  }
-  const exemptions = [
-    ...(options.exemptions ?? []).map((e, i) => ({ ...e, where: `exemptions[${i}]` })),
-    ...ruleNames.flatMap((rule) => {
-      const listed = fileEntry(options, rule).properties.exemptions;
-      return Array.isArray(listed)
-        ? listed.map((e: Partial<Exemption>, i) => ({
-            rule,
-            resource: e?.resource ?? "",
-            reason: e?.reason ?? "",
-            where: `policyConfig.${rule}.exemptions[${i}]`,
-          }))
-        : [];
-    }),
-  ];
-  for (const exemption of exemptions) {
-    known(exemption.rule, exemption.where);
-    if (typeof exemption.resource !== "string" || exemption.resource === "")
-      problems.push(`${exemption.where}: give the resource name or URN pattern it exempts`);
-    if (typeof exemption.reason !== "string" || exemption.reason.trim() === "")
-      problems.push(`${exemption.where}: an exemption needs a reason`);
+  const file = options.policyConfig ?? {};
+  if (typeof file !== "object" || file === null || Array.isArray(file))
+    throw new PolicyConfigError("Invalid policy pack config: it must be a JSON object with one key per rule");
+  for (const [rule, entry] of Object.entries(file)) {
+    const policy = policies.find((p) => p.name === rule);
+    if (rule !== "all" && !policy) {
+      problems.push(`${rule}: unknown rule (rules: ${ruleNames.join(", ")})`);
+      continue;
+    }
+    const level = typeof entry === "string" ? entry : (entry as { enforcementLevel?: unknown })?.enforcementLevel;
+    if (level !== undefined && !enforcementLevels.includes(level as string))
+      problems.push(`${rule}: ${JSON.stringify(level)} is not one of ${enforcementLevels.join(", ")}`);
+    if (rule === "all" || typeof entry === "string") {
+      if (rule === "all" && typeof entry !== "string") problems.push(`all: give an enforcement level as a string`);
+      continue;
+    }
+    const { properties } = fileEntry(options, rule);
+    problems.push(
+      ...schemaProblems(properties, {
+        type: "object",
+        properties: policy!.configSchema?.properties ?? {},
+        additionalProperties: false,
+      }).map((problem) => `${rule}${problem}`),
+    );
   }
   if (problems.length > 0)
     throw new PolicyConfigError(`Invalid policy pack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }
 
 /** What `args.getConfig()` returns for this rule in the engine: its declared properties, defaults filled in. */
-function ruleConfig(
-  policy: ResourceValidationPolicy | StackValidationPolicy,
-  options: ValidateOptions,
-): Record<string, unknown> {
+function ruleConfig(policy: PackRule, options: ValidateOptions): Record<string, unknown> {
   const declared = policy.configSchema?.properties ?? {};
   const file = fileEntry(options, policy.name).properties;
-  const fromOptions: Record<string, unknown> = {
-    accountIds: options.accountIds,
-    vendorAllowlist: options.vendorAllowlist,
-    trustPolicyMaxChars: options.trustPolicyMaxChars,
-    exemptions: [
-      ...(options.exemptions ?? [])
-        .filter((e) => e.rule === policy.name)
-        .map(({ resource, reason }) => ({ resource, reason })),
-      ...((file.exemptions as Exemption[] | undefined) ?? []),
-    ],
-  };
   const config: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(declared)) {
-    const value = key === "exemptions" ? fromOptions.exemptions : (file[key] ?? fromOptions[key]);
     const fallback = typeof schema === "object" ? schema.default : undefined;
-    if (value !== undefined) config[key] = value;
+    if (file[key] !== undefined) config[key] = file[key];
     else if (fallback !== undefined) config[key] = fallback;
   }
   return config;
 }
 
 /** The engine's precedence: the rule's own setting, then `all`, then the rule's default, then the pack's. */
-function levelFor(
-  policy: ResourceValidationPolicy | StackValidationPolicy,
-  options: ValidateOptions,
-  config: Record<string, unknown>,
-): EnforcementLevel {
-  const explicit = fileEntry(options, policy.name).enforcementLevel ?? options.enforcementLevels?.[policy.name];
-  const all = fileEntry(options, "all").enforcementLevel ?? options.enforcementLevels?.all;
-  let level = (explicit ?? all) as EnforcementLevel | undefined;
-  // Issue 3: the vendor allowlist rule is advisory until an allowlist is set, then mandatory.
-  if (level === undefined && policy === onlyTrustKnownVendors && config.vendorAllowlist !== undefined)
-    level = "mandatory";
-  level = level ?? policy.enforcementLevel ?? packEnforcementLevel;
+function levelFor(policy: PackRule, options: ValidateOptions): EnforcementLevel {
+  const explicit = fileEntry(options, policy.name).enforcementLevel;
+  const all = fileEntry(options, "all").enforcementLevel;
+  const level = ((explicit ?? all) as EnforcementLevel | undefined) ?? policy.enforcementLevel ?? packEnforcementLevel;
   // The engine reports a remediate-level rule that still finds something as mandatory.
   return level === "remediate" ? "mandatory" : level;
 }
@@ -186,6 +153,75 @@ const resourceOptions: PolicyResourceOptions = {
 
 const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType;
 
+interface Setting {
+  policy: PackRule;
+  config: Record<string, unknown>;
+  level: EnforcementLevel;
+}
+
+/** What one run shares: the violations so far, and how resources are named by URN. */
+interface Run {
+  violations: Violation[];
+  urnOf(resource: ResourceUnderValidation): string;
+  nameOf(urn?: string): string;
+}
+
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicable(reason);
+};
+
+/** Call a rule; a rule that declares itself not applicable (an exempted resource, in the engine) reports nothing. */
+async function call(validation: () => void | Promise<void>): Promise<void> {
+  try {
+    await validation();
+  } catch (error) {
+    if (!(error instanceof NotApplicable)) throw error;
+  }
+}
+
+async function runResourceRule(run: Run, { policy, config, level }: Setting, resource: ResourceUnderValidation) {
+  if (level === "disabled" || !("validateResource" in policy) || !policy.validateResource) return;
+  const args: ResourceValidationArgs & ExemptionSink = {
+    type: resource.type,
+    props: resource.props,
+    urn: run.urnOf(resource),
+    name: resource.name,
+    opts: resourceOptions,
+    stackTags: new Map(),
+    isType: (resourceClass) => typeOf(resourceClass) === resource.type,
+    asType: ((resourceClass: unknown) =>
+      typeOf(resourceClass) === resource.type ? resource.props : undefined) as ResourceValidationArgs["asType"],
+    getConfig: <T extends object>() => config as T,
+    notApplicable,
+    reportExemption: (message) =>
+      run.violations.push({ policy: policy.name, enforcementLevel: "exempt", resource: resource.name, message }),
+  };
+  const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+  for (const validation of validations)
+    await call(() =>
+      validation(args, (message) =>
+        run.violations.push({ policy: policy.name, enforcementLevel: level, resource: resource.name, message }),
+      ),
+    );
+}
+
+async function runStackRule(run: Run, { policy, config, level }: Setting, resources: PolicyResource[]) {
+  if (level === "disabled" || !("validateStack" in policy)) return;
+  const args: StackValidationArgs & ExemptionSink = {
+    resources,
+    stackTags: new Map(),
+    getConfig: <T extends object>() => config as T,
+    notApplicable,
+    reportExemption: (message, urn) =>
+      run.violations.push({ policy: policy.name, enforcementLevel: "exempt", resource: run.nameOf(urn), message }),
+  };
+  await call(() =>
+    policy.validateStack(args, (message, urn) =>
+      run.violations.push({ policy: policy.name, enforcementLevel: level, resource: run.nameOf(urn), message }),
+    ),
+  );
+}
+
 /** Run every rule of the pack over the resources; returns violations, and exempted findings as `exempt`. */
 export async function validateResources(
   resources: ResourceUnderValidation[],
@@ -195,52 +231,17 @@ export async function validateResources(
   const urnOf = (r: ResourceUnderValidation) =>
     r.urn ?? `urn:pulumi:${options.stack ?? "offline"}::${options.project ?? "vendor-access"}::${r.type}::${r.name}`;
   const nameByUrn = new Map(resources.map((r) => [urnOf(r), r.name]));
-  const violations: Violation[] = [];
-  const notApplicable = (reason?: string): never => {
-    throw new NotApplicable(reason);
+  const run: Run = {
+    violations: [],
+    urnOf,
+    nameOf: (urn) => (urn === undefined ? "(stack)" : (nameByUrn.get(urn) ?? urn)),
   };
-  const run = async (call: () => void | Promise<void>) => {
-    try {
-      await call();
-    } catch (error) {
-      if (!(error instanceof NotApplicable)) throw error;
-    }
-  };
-
-  const settings = policies.map((policy) => {
-    const config = ruleConfig(policy, options);
-    return { policy, config, level: levelFor(policy, options, config) };
-  });
-  for (const resource of resources) {
-    for (const { policy, config, level } of settings) {
-      if (level === "disabled" || !("validateResource" in policy) || !policy.validateResource) continue;
-      const urn = urnOf(resource);
-      const args: ResourceValidationArgs & ExemptionSink = {
-        type: resource.type,
-        props: resource.props,
-        urn,
-        name: resource.name,
-        opts: resourceOptions,
-        stackTags: new Map(),
-        isType: (resourceClass) => typeOf(resourceClass) === resource.type,
-        asType: ((resourceClass: unknown) =>
-          typeOf(resourceClass) === resource.type ? resource.props : undefined) as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => config as T,
-        notApplicable,
-        reportExemption: (message) =>
-          violations.push({ policy: policy.name, enforcementLevel: "exempt", resource: resource.name, message }),
-      };
-      const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-      for (const validation of validations) {
-        await run(() =>
-          validation(args, (message) =>
-            violations.push({ policy: policy.name, enforcementLevel: level, resource: resource.name, message }),
-          ),
-        );
-      }
-    }
-  }
-
+  const settings: Setting[] = policies.map((policy) => ({
+    policy,
+    config: ruleConfig(policy, options),
+    level: levelFor(policy, options),
+  }));
+  for (const resource of resources) for (const setting of settings) await runResourceRule(run, setting, resource);
   const stackResources: PolicyResource[] = resources.map((resource) => ({
     type: resource.type,
     props: resource.props,
@@ -253,22 +254,6 @@ export async function validateResources(
     asType: ((resourceClass: unknown) =>
       typeOf(resourceClass) === resource.type ? resource.props : undefined) as PolicyResource["asType"],
   }));
-  for (const { policy, config, level } of settings) {
-    if (level === "disabled" || !("validateStack" in policy)) continue;
-    const resourceName = (urn?: string) => (urn === undefined ? "(stack)" : (nameByUrn.get(urn) ?? urn));
-    const args: StackValidationArgs & ExemptionSink = {
-      resources: stackResources,
-      stackTags: new Map(),
-      getConfig: <T extends object>() => config as T,
-      notApplicable,
-      reportExemption: (message, urn) =>
-        violations.push({ policy: policy.name, enforcementLevel: "exempt", resource: resourceName(urn), message }),
-    };
-    await run(() =>
-      policy.validateStack(args, (message, urn) =>
-        violations.push({ policy: policy.name, enforcementLevel: level, resource: resourceName(urn), message }),
-      ),
-    );
-  }
-  return violations;
+  for (const setting of settings) await runStackRule(run, setting, stackResources);
+  return run.violations;
 }

@@ -4,7 +4,7 @@ import type { PolicyDocument } from "../model/policy/document";
 import { trustPolicy, type CorsRule, type IntegrationPlan } from "../model/plan";
 import { mergedBucketPolicy, type PlannedBucket } from "../resources/bucketDocuments";
 import { planStack, type VendorAccessOutputs } from "../program/vendorAccess";
-import { validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
+import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
 import { redact, runUnderMocks, type RecordedResource } from "./mockEngine";
 import type { StackFile } from "./stackFile";
 
@@ -114,11 +114,12 @@ export async function renderStack(stackFile: StackFile, options: RenderOptions =
       .filter((r) => r.custom)
       .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.props) })),
     {
-      accountIds: [config.accountId],
-      trustPolicyMaxChars: config.trustPolicyMaxChars,
       project: stackFile.project,
       stack: stackFile.stack,
-      policyConfig: options.policyConfig,
+      // The same file `pulumi preview --policy-pack-config` takes; without one, the stack's own account and quota.
+      policyConfig:
+        options.policyConfig ??
+        policyConfigForStack({ accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars }),
     },
   );
   const render: Render = {

@@ -1,15 +1,23 @@
-// Every rule of the pack, in the order they report. index.ts (the engine) and validate.ts (offline) share this list.
-import type { Policies } from "@pulumi/policy";
+// Every rule of the pack, in the order they report. index.ts (the engine), validate.ts (offline) and the
+// generated docs (docs.ts) share this list: adding a rule is its file, one line here, and its test.
+import type { PackRule } from "../defineRule";
+import { corsRulesNamedOriginsReadOnly } from "./corsRulesNamedOriginsReadOnly";
+import { kmsExternalUseViaServiceOnly } from "./kmsExternalUseViaServiceOnly";
 import { noNotElementsWithAllow } from "./noNotElementsWithAllow";
+import { noPermissionsManagementForExternalPrincipals } from "./noPermissionsManagementForExternalPrincipals";
 import { noPublicPrincipals } from "./noPublicPrincipals";
+import { noUnseenPolicyAttachments } from "./noUnseenPolicyAttachments";
 import { noWildcardActions } from "./noWildcardActions";
 import { noWildcardResources } from "./noWildcardResources";
 import { oneOwnerPerBucketDocument } from "./oneOwnerPerBucketDocument";
 import { onlyTrustKnownVendors } from "./onlyTrustKnownVendors";
+import { pinFederatedTrust } from "./pinFederatedTrust";
 import { policyDocumentsWithinLimits } from "./policyDocumentsWithinLimits";
 import { requireExternalIdOnCrossAccountTrust } from "./requireExternalIdOnCrossAccountTrust";
+import { requireSourceOnServicePrincipals } from "./requireSourceOnServicePrincipals";
+import { strongVendorExternalId } from "./strongVendorExternalId";
 
-export const policies: Policies = [
+export const policies: PackRule[] = [
   noWildcardActions,
   noWildcardResources,
   requireExternalIdOnCrossAccountTrust,
@@ -18,18 +26,14 @@ export const policies: Policies = [
   onlyTrustKnownVendors,
   policyDocumentsWithinLimits,
   oneOwnerPerBucketDocument,
+  pinFederatedTrust,
+  noUnseenPolicyAttachments,
+  kmsExternalUseViaServiceOnly,
+  noPermissionsManagementForExternalPrincipals,
+  requireSourceOnServicePrincipals,
+  corsRulesNamedOriginsReadOnly,
+  strongVendorExternalId,
 ];
 
 /** The pack's default level: a rule that does not say otherwise blocks the update. */
 export const packEnforcementLevel = "mandatory" as const;
-
-export {
-  noNotElementsWithAllow,
-  noPublicPrincipals,
-  noWildcardActions,
-  noWildcardResources,
-  oneOwnerPerBucketDocument,
-  onlyTrustKnownVendors,
-  policyDocumentsWithinLimits,
-  requireExternalIdOnCrossAccountTrust,
-};

@@ -14,6 +14,8 @@ const principalValues = (principal: PrincipalView): string[] => [
 
 export const noNotElementsWithAllow: ResourceValidationPolicy = documentRule({
   name: "no-not-elements-with-allow",
+  summary: "no NotAction/NotResource/NotPrincipal with Allow",
+  details: "Each grants everything except what it lists, including what AWS adds later. Allowed in Deny.",
   description:
     "Allow statements do not use NotAction, NotResource or NotPrincipal: each grants everything except what it lists.",
   enforcementLevel: "mandatory",

@@ -46,6 +46,12 @@ function publicPrincipals(principal: PrincipalView): string[] {
 
 export const noPublicPrincipals: ResourceValidationPolicy = documentRule({
   name: "no-public-principals",
+  summary: "no public principals",
+  details:
+    "Not public when a fixed-value condition pins the caller: `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`, " +
+    "`aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOwner`, `aws:SourceVpc(e)`, `aws:userid`, `s3:DataAccessPointAccount`/`Arn`, " +
+    "`kms:CallerAccount` (S3: \"The meaning of 'public'\"). Negated, `IfExists`, set-operator or wildcard conditions do not rescue it; " +
+    "neither does `aws:SourceIp`.",
   description:
     'Allow statements do not name a public principal ("*", {"AWS": "*"}, or an ARN with a wildcard account) unless a fixed-value condition on ' +
     "the caller's account, ARN, organization or VPC endpoint restricts it. Negated, IfExists or wildcard conditions do not count.",

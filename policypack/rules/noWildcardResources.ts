@@ -1,7 +1,8 @@
 // Rule 2: an Allow statement names its resources. The one wildcard allowed is in the object-key part of a
-// literal bucket's or access point's object ARN (VENDORS.md, "No resource wildcards except the object-key part").
+// literal bucket's or access point's object ARN (S3 User Guide, "Policy resources for Amazon S3").
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { documentRule } from "../defineRule";
+import { isWildcardOnly } from "../catalog";
 import { hasWildcard, knownStatements, type DocumentKind } from "../policyDocuments";
 
 const arnParts = ["partition", "service", "region", "account"] as const;
@@ -29,8 +30,9 @@ export function wildcardResourceProblem(resource: string, kind: DocumentKind): s
     // Objects through an access point are accesspoint/NAME/object/KEY (S3: "Configuring IAM policies for using access points").
     const objectPath = /^accesspoint\/([^/]+)\/object\/(.*)$/.exec(name);
     if (objectPath && !hasWildcard(objectPath[1])) return undefined;
-    if (/^accesspoint\/[^/*?]+\/\*$/.test(name))
-      return "accesspoint/NAME/* is not the object path; objects are accesspoint/NAME/object/KEY";
+    // Contested, accepted: objects are the only resources under an access point, so accesspoint/NAME/* is
+    // accesspoint/NAME/object/* (the form the Isahit instructions use): one literal access point, nothing more.
+    if (/^accesspoint\/[^/*?]+\/\*$/.test(name)) return undefined;
     return "the wildcard is in the access point name or outside its object path, so it matches other access points";
   }
   return `the wildcard is in the resource part of a ${service} ARN, outside any object key`;
@@ -38,6 +40,13 @@ export function wildcardResourceProblem(resource: string, kind: DocumentKind): s
 
 export const noWildcardResources: ResourceValidationPolicy = documentRule({
   name: "no-wildcard-resources",
+  summary: "no wildcard resources",
+  details:
+    "Allowed: a wildcard only in the object key of a literal bucket (`arn:aws:s3:::data/*`, `arn:aws:s3:::data/exports/*`) or of a literal " +
+    'access point\'s object path (`…:accesspoint/NAME/object/PREFIX*`); `Resource: "*"` in a KMS key policy (it means the key). ' +
+    "`${*}` is IAM's escaped literal asterisk. Contested, accepted: `accesspoint/NAME/*` (the Isahit seed's form; objects are the only " +
+    'resources under an access point, so it names one access point\'s objects) and `"*"` for actions the IAM catalog lists with no ' +
+    "resource type (`s3:ListAllMyBuckets`): there is no narrower way to grant them, and the action names are visible to the other rules.",
   description:
     "Allow statements name their resources: no `*`, and no wildcard in an ARN's partition, service, region, account or resource name. " +
     "Allowed: a wildcard in the object-key part of a literal bucket's or access point's object ARN, and `*` in a KMS key policy.",
@@ -45,10 +54,16 @@ export const noWildcardResources: ResourceValidationPolicy = documentRule({
   severity: "high",
   remediationSteps:
     "Name each bucket exactly and put the wildcard only in the object key: `arn:aws:s3:::BUCKET/PREFIX*`, `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/PREFIX*`.",
-  check(_resource, documents, { report }) {
+  async check(_resource, documents, { report }) {
     for (const { source, statement } of knownStatements(documents)) {
       if (!statement.allows || !statement.resources) continue;
+      // An action that supports no resource type can only be granted on "*" (Service Authorization Reference).
+      const onlyWildcardOnly =
+        statement.actions !== undefined &&
+        statement.actions.length > 0 &&
+        (await Promise.all(statement.actions.map(isWildcardOnly))).every(Boolean);
       for (const resource of statement.resources) {
+        if (resource === "*" && onlyWildcardOnly) continue;
         const problem = wildcardResourceProblem(resource, source.kind);
         if (!problem) continue;
         report(

@@ -66,6 +66,12 @@ const describe = (writer: Writer) =>
 
 export const oneOwnerPerBucketDocument: StackValidationPolicy = stackRule({
   name: "one-owner-per-bucket-document",
+  summary: "one owner per bucket policy and CORS configuration",
+  details:
+    "Two whole-document writers (`BucketPolicy`, a `Bucket`'s inline `policy`; `BucketCorsConfiguration`, its `V2` token, a `Bucket`'s " +
+    "`corsRules`) on one bucket; a whole-document writer beside the project's statement- or rule-level resources (it wipes their entries); " +
+    "the same `sidPrefix`/`ruleIdPrefix` twice, one prefix that is a prefix of another, or none. Distinct prefixes on one bucket are fine. " +
+    "Buckets are matched by name (`arn:aws:s3:::name` too); a bucket unknown during preview is skipped. Sees this stack only.",
   description:
     "No two resources manage the same bucket's policy or CORS configuration: at most one resource writes the whole document, and never beside " +
     "statement- or rule-level resources, whose Sid or rule ID prefixes must not overlap.",

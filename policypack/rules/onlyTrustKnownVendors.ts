@@ -1,27 +1,21 @@
 // Rule 6: every third-party principal a document trusts is one the platform team approved for that vendor.
-// Advisory by default; mandatory once `vendorAllowlist` is set (see README: the engine needs the level set too).
+// Advisory by default: policy-config.json makes it mandatory, for the engine and offline alike.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { documentRule } from "../defineRule";
-import { accountIdsProperty, vendorAllowlistProperty } from "../packConfig";
+import { accountIds, vendorAllowlist } from "../packConfig";
 import { isRecord, knownStatements } from "../policyDocuments";
 import { classifyAwsPrincipal, isExternal, principalMatchesEntry } from "../principals";
-
-/** The tag the program puts on every role and user it creates for a vendor (resources/vendorIntegration.ts). */
-export const vendorTag = "vendor-access:vendor";
-
-/**
- * Without a configured allowlist, the principals the vendors' own instructions name (shared/seeds/). Vendors
- * whose instructions name none (their account is supplied on request) are not checked until you list them.
- */
-export const seedPrincipals: Readonly<Record<string, readonly string[]>> = {
-  // seeds/activeloop-deeplake.txt: the trust policy's principal.
-  deeplake: ["arn:aws:iam::597713067985:role/activeloop_backend"],
-  // seeds/isahit.txt names two accounts: 999888496268 in the text, 090680223052 in the JSON example.
-  isahit: ["999888496268", "090680223052"],
-};
+import { seedPrincipals, tagKeys } from "../programFacts";
 
 export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
   name: "only-trust-known-vendors",
+  summary: "only allowlisted vendors",
+  details:
+    'Advisory by default; write `"enforcementLevel": "mandatory"` next to `vendorAllowlist` (the example does), which the engine and ' +
+    "offline validation both honour. A resource tagged `vendor-access:vendor` (the program tags every role and user it creates) is held to " +
+    "that vendor's list; an untagged document (a bucket policy) to every vendor's. An allowlisted account admits roles inside it; an " +
+    "allowlisted role does not admit its account. Without an allowlist, vendor roles are checked against the principals the vendors' own " +
+    "instructions name (Deep Lake's `activeloop_backend` role; Isahit's two accounts), and other vendors are not checked.",
   description:
     "Every principal outside the stack's accounts that a policy trusts is on the vendor allowlist (for a resource tagged vendor-access:vendor, " +
     "that vendor's list). Without a configured allowlist, vendor roles are checked against the principals the vendors' instructions name.",
@@ -29,10 +23,11 @@ export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
   severity: "high",
   remediationSteps:
     "If the principal really is the vendor's, add it to vendorAllowlist.<vendor> in the policy config; otherwise fix the principal.",
-  configProperties: { accountIds: accountIdsProperty, vendorAllowlist: vendorAllowlistProperty },
+  config: { accountIds, vendorAllowlist },
   check(resource, documents, { config, report }) {
     const tags = isRecord(resource.props) ? resource.props.tags : undefined;
-    const vendor = isRecord(tags) && typeof tags[vendorTag] === "string" ? (tags[vendorTag] as string) : undefined;
+    const vendor =
+      isRecord(tags) && typeof tags[tagKeys.vendor] === "string" ? (tags[tagKeys.vendor] as string) : undefined;
     const configured = config.vendorAllowlist;
     let allowed: readonly string[];
     let listName: string;

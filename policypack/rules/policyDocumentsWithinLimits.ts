@@ -2,8 +2,14 @@
 // (IAM does not count whitespace), S3 "Bucket policy" (20 KB) and AWS KMS "Key policy document size" (32 KB).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { documentRule } from "../defineRule";
-import { trustPolicyMaxCharsProperty } from "../packConfig";
+import { integerProperty } from "../packConfig";
+import { quotas } from "../programFacts";
 import type { DocumentKind, DocumentSource } from "../policyDocuments";
+
+const trustPolicyMaxChars = integerProperty(
+  "IAM's role trust policy length quota in characters (2,048 unless you had it raised).",
+  { minimum: 2048, maximum: 8192, default: quotas.trustPolicyChars },
+);
 
 interface Limit {
   max: number;
@@ -17,15 +23,29 @@ export function limitFor(kind: DocumentKind, trustPolicyMaxChars: number): Limit
     case "trust":
       return { max: trustPolicyMaxChars, unit: "characters", what: "a role trust policy" };
     case "managed":
-      return { max: 6144, unit: "characters", what: "a managed policy" };
+      return { max: quotas.managedPolicyChars, unit: "characters", what: "a managed policy" };
     case "role-inline":
-      return { max: 10240, unit: "characters", what: "the inline policies of one role together" };
+      return {
+        max: quotas.inlinePolicyCharsPerRole,
+        unit: "characters",
+        what: "the inline policies of one role together",
+      };
     case "user-inline":
-      return { max: 2048, unit: "characters", what: "the inline policies of one user together" };
+      return {
+        max: quotas.inlinePolicyCharsPerUser,
+        unit: "characters",
+        what: "the inline policies of one user together",
+      };
+    case "group-inline":
+      return {
+        max: quotas.inlinePolicyCharsPerGroup,
+        unit: "characters",
+        what: "the inline policies of one group together",
+      };
     case "bucket":
-      return { max: 20480, unit: "bytes", what: "a bucket policy" };
+      return { max: quotas.bucketPolicyBytes, unit: "bytes", what: "a bucket policy" };
     case "key":
-      return { max: 32768, unit: "bytes", what: "a KMS key policy" };
+      return { max: quotas.keyPolicyBytes, unit: "bytes", what: "a KMS key policy" };
     case "access-point":
       return undefined;
   }
@@ -38,6 +58,11 @@ export function documentSize(compactJson: string, unit: Limit["unit"]): number {
 
 export const policyDocumentsWithinLimits: ResourceValidationPolicy = documentRule({
   name: "policy-documents-within-limits",
+  summary: "policies within AWS size limits",
+  details:
+    "Trust policy 2,048 characters (`trustPolicyMaxChars` once you raised the quota); managed policy 6,144; a role's inline policies " +
+    "together 10,240 (a user's 2,048, a group's 5,120); counted like IAM, without whitespace. Bucket policy 20 KB and KMS key policy 32 KB, " +
+    "in bytes of compact JSON. Invalid JSON or a missing `Statement` is reported here (AWS: MalformedPolicyDocument).",
   description:
     "Policy documents parse and fit AWS's quotas before apply: trust policy 2,048 characters (configurable once raised), managed policy 6,144, " +
     "inline policies 10,240 per role (2,048 per user), counted without whitespace; bucket policy 20 KB; KMS key policy 32 KB.",
@@ -45,7 +70,7 @@ export const policyDocumentsWithinLimits: ResourceValidationPolicy = documentRul
   severity: "medium",
   remediationSteps:
     "Split the grant across several managed policies, or shorten it (fewer statements, shared resource lists).",
-  configProperties: { trustPolicyMaxChars: trustPolicyMaxCharsProperty },
+  config: { trustPolicyMaxChars },
   check(_resource, documents, { config, report }) {
     const read = documents.filter((source): source is DocumentSource & { status: "read" } => source.status === "read");
     for (const source of documents) {

@@ -2,7 +2,7 @@
 // value. AWS IAM User Guide, "Access to AWS accounts owned by third parties" (the confused deputy problem).
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { documentRule } from "../defineRule";
-import { accountIdsProperty } from "../packConfig";
+import { accountIds } from "../packConfig";
 import {
   knownStatements,
   quote,
@@ -13,7 +13,6 @@ import {
 import { classifyAwsPrincipal, isExternal } from "../principals";
 
 const externalIdKey = "sts:externalid";
-const federatedAssumeActions = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"];
 
 /** Why this clause on sts:ExternalId does not pin it, or undefined when it does. */
 export function externalIdWeakness(clause: ConditionClause): string | undefined {
@@ -51,31 +50,22 @@ function hasStrongExternalId(statement: StatementView): boolean {
   );
 }
 
-/** A condition that pins a federated principal's audience or subject (`<provider>:aud`, `<provider>:sub`, `SAML:aud`). */
-function pinsFederatedIdentity(statement: StatementView): boolean {
-  return statement.conditions.some(
-    (clause) =>
-      /:(aud|sub)$/.test(clause.key) &&
-      !clause.ifExists &&
-      !clause.negated &&
-      clause.setOperator !== "ForAllValues" &&
-      ["stringequals", "stringequalsignorecase", "stringlike"].includes(clause.baseOperator) &&
-      clause.values.length > 0 &&
-      clause.values.every((value) => !/^[*?]*$/.test(value)),
-  );
-}
-
 export const requireExternalIdOnCrossAccountTrust: ResourceValidationPolicy = documentRule({
   name: "require-external-id-on-cross-account-trust",
+  summary: "cross-account trust only with a strong sts:ExternalId",
+  details:
+    "Weak forms are named: `…IfExists`, `ForAllValues:` (true when the key is absent), `ForAnyValue:`, negations (`StringNotEquals`), " +
+    "`StringLike`, an empty value or list, `*`/`?`, policy variables. Statements are OR'ed, so a second Allow without the condition is a " +
+    "bypass and is reported as one; a condition in a Deny does not count. Service principals and your own accounts are exempt; federated " +
+    "principals are `pin-federated-trust`'s.",
   description:
     "An Allow statement that lets another account call sts:AssumeRole (including via `sts:*` or `*`) carries, in that same statement, " +
-    "StringEquals or StringEqualsIgnoreCase on sts:ExternalId with a fixed, non-empty value: no IfExists, no ForAllValues:, no negation, no wildcard. " +
-    "Federated principals must pin their audience or subject.",
+    "StringEquals or StringEqualsIgnoreCase on sts:ExternalId with a fixed, non-empty value: no IfExists, no ForAllValues:, no negation, no wildcard.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
     'Add "Condition": {"StringEquals": {"sts:ExternalId": "<ExternalId>"}} to every Allow statement that trusts another account.',
-  configProperties: { accountIds: accountIdsProperty },
+  config: { accountIds },
   check(_resource, documents, { config, report }) {
     const statements = knownStatements(documents);
     for (const { source, statement } of statements) {
@@ -111,19 +101,6 @@ export const requireExternalIdOnCrossAccountTrust: ResourceValidationPolicy = do
         report(
           `${where} lets ${quote(external)} assume the role, but ${why}.${bypass}${denyWithExternalId ? " A condition in a Deny statement does not count." : ""} ` +
             'Add "Condition": {"StringEquals": {"sts:ExternalId": "<ExternalId>"}} to this statement, with the ExternalId the vendor issued or one you generated.',
-        );
-      }
-      const federated = statement.principal.federated;
-      if (
-        federated.length > 0 &&
-        federatedAssumeActions.some((action) => statementGrantsAction(statement, action)) &&
-        !pinsFederatedIdentity(statement)
-      ) {
-        const provider = /oidc-provider\/(.+)$/.exec(federated[0])?.[1];
-        const example = provider ? `"${provider}:aud" and "${provider}:sub"` : '"SAML:aud"';
-        report(
-          `${where} lets federated principal ${quote(federated)} assume the role without pinning its audience or subject. ` +
-            `Add a StringEquals (or StringLike) condition on ${example} with fixed values, so that only your tokens are accepted.`,
         );
       }
     }

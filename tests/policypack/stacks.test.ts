@@ -1,13 +1,26 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { parseConfigMap } from "../../model/config";
 import { deployVendorAccess } from "../../program/vendorAccess";
-import { loadPolicyConfig, validateResources } from "../../policypack/validate";
+import { loadPolicyConfig, policyConfigForStack, validateResources } from "../../policypack/validate";
 import { renderStack, type Render } from "../../tools/render";
 import { loadStackFile } from "../../tools/stackFile";
 
 const root = resolve(__dirname, "../..");
+
+/** Every stack file of the repository (`Pulumi.<stack>.yaml`), wherever it sits; test fixtures are not stacks. */
+function stackFiles(dir = root): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory())
+      return ["node_modules", ".git", "fixtures"].includes(entry.name) || entry.name.startsWith(".")
+        ? []
+        : stackFiles(path);
+    return /^Pulumi\.[^.]+\.ya?ml$/.test(entry.name) ? [path] : [];
+  });
+}
 
 describe("policypack on whole stacks", () => {
   const renders = new Map<string, Render>();
@@ -43,14 +56,22 @@ describe("policypack on whole stacks", () => {
       );
       assert.ok(resources.some((r) => r.type === "aws:iam/role:Role"));
       const policyConfig = loadPolicyConfig(join(root, "policypack/policy-config.json"));
-      assert.deepEqual(
-        await validateResources(resources, {
-          accountIds: [render.accountId],
-          policyConfig,
-          enforcementLevels: { all: "mandatory" },
-        }),
-        [],
-      );
+      assert.deepEqual(await validateResources(resources, { policyConfig: { ...policyConfig, all: "mandatory" } }), []);
+    });
+  }
+
+  for (const path of stackFiles()) {
+    it(`passes ${relative(root, path)} clean with its own account, every rule mandatory, no exemption`, async () => {
+      const stackFile = loadStackFile({ configFile: path });
+      const config = parseConfigMap(stackFile.config);
+      const render = await renderStack(stackFile, {
+        program: () => deployVendorAccess(config, stackFile.stack),
+        policyConfig: {
+          ...policyConfigForStack({ accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars }),
+          all: "mandatory",
+        },
+      });
+      assert.deepEqual(render.violations, []);
     });
   }
 

@@ -5,15 +5,22 @@ import { policies } from "../../policypack/rules";
 import {
   loadPolicyConfig,
   PolicyConfigError,
+  policyConfigForStack,
   validateResources,
+  type PolicyConfigFile,
   type ResourceUnderValidation,
 } from "../../policypack/validate";
 
 const packDir = resolve(__dirname, "../../policypack");
-const own = { accountIds: ["111122223333"] };
+const ownAccounts = ["111122223333"];
+/** The example config's shape with only the stack's account: what synth derives from a stack file. */
+const own = { policyConfig: policyConfigForStack({ accountIds: ownAccounts }) };
+const withLevels = (levels: Record<string, string>) => ({
+  policyConfig: { ...own.policyConfig, ...levels } as PolicyConfigFile,
+});
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
-/** One resource breaking each of the eight rules. */
+/** Resources breaking the first eight rules. */
 const everyRuleBroken: ResourceUnderValidation[] = [
   {
     type: "aws:iam/policy:Policy",
@@ -70,9 +77,15 @@ const everyRuleBroken: ResourceUnderValidation[] = [
 ];
 
 describe("policypack validate: the pack offline", () => {
-  it("runs every rule, the stack rule included, and returns plain violations", async () => {
+  it("runs every rule, the stack rules included, and returns plain violations", async () => {
     const violations = await validateResources(everyRuleBroken, own);
-    assert.deepEqual([...new Set(violations.map((v) => v.policy))].sort(), policies.map((p) => p.name).sort());
+    assert.deepEqual(
+      [...new Set(violations.map((v) => v.policy))].sort(),
+      policies
+        .slice(0, 8)
+        .map((p) => p.name)
+        .sort(),
+    );
     const stack = violations.find((v) => v.policy === "one-owner-per-bucket-document")!;
     assert.deepEqual(Object.keys(stack).sort(), ["enforcementLevel", "message", "policy", "resource"]);
     assert.ok(["open-policy", "second-policy"].includes(stack.resource));
@@ -104,23 +117,21 @@ describe("policypack validate: the pack offline", () => {
     const levels = async (options: Parameters<typeof validateResources>[1]) =>
       [...new Set((await validateResources(wildcard, options)).map((v) => `${v.policy}=${v.enforcementLevel}`))].sort();
     it("takes `all`, then per-rule levels over it, and drops disabled rules", async () => {
-      assert.deepEqual(await levels({ ...own, enforcementLevels: { all: "advisory" } }), [
+      assert.deepEqual(await levels(withLevels({ all: "advisory" })), [
         "no-wildcard-actions=advisory",
         "no-wildcard-resources=advisory",
       ]);
-      assert.deepEqual(
-        await levels({ ...own, enforcementLevels: { all: "advisory", "no-wildcard-actions": "mandatory" } }),
-        ["no-wildcard-actions=mandatory", "no-wildcard-resources=advisory"],
-      );
-      assert.deepEqual(await levels({ ...own, enforcementLevels: { "no-wildcard-resources": "disabled" } }), [
+      assert.deepEqual(await levels(withLevels({ all: "advisory", "no-wildcard-actions": "mandatory" })), [
+        "no-wildcard-actions=mandatory",
+        "no-wildcard-resources=advisory",
+      ]);
+      assert.deepEqual(await levels(withLevels({ "no-wildcard-resources": "disabled" })), [
         "no-wildcard-actions=mandatory",
       ]);
     });
-    it("lets a policy-config.json override the options, as `--policy-pack-config` would", async () =>
+    it("takes a rule's level as a string or as enforcementLevel beside its properties, as `--policy-pack-config` does", async () =>
       assert.deepEqual(
         await levels({
-          ...own,
-          enforcementLevels: { "no-wildcard-actions": "advisory" },
           policyConfig: {
             "no-wildcard-actions": "mandatory",
             "no-wildcard-resources": { enforcementLevel: "disabled" },
@@ -129,7 +140,7 @@ describe("policypack validate: the pack offline", () => {
         ["no-wildcard-actions=mandatory"],
       ));
     it("reports a remediate-level rule as mandatory, as the engine does", async () =>
-      assert.deepEqual(await levels({ ...own, enforcementLevels: { all: "remediate" } }), [
+      assert.deepEqual(await levels(withLevels({ all: "remediate" })), [
         "no-wildcard-actions=mandatory",
         "no-wildcard-resources=mandatory",
       ]));
@@ -138,8 +149,11 @@ describe("policypack validate: the pack offline", () => {
   describe("exemptions", () => {
     it("lists an exempted finding with its reason instead of blocking on it", async () => {
       const violations = await validateResources(everyRuleBroken.slice(0, 1), {
-        ...own,
-        exemptions: [{ rule: "no-wildcard-actions", resource: "wildcard-*", reason: "SEC-1: vendor migration" }],
+        policyConfig: {
+          "no-wildcard-actions": {
+            exemptions: [{ resource: "wildcard-*", reason: "SEC-1: vendor migration" }],
+          },
+        },
       });
       const exempt = violations.filter((v) => v.policy === "no-wildcard-actions");
       assert.deepEqual(
@@ -157,7 +171,6 @@ describe("policypack validate: the pack offline", () => {
     });
     it("matches URN patterns and takes exemptions from a policy-config.json", async () => {
       const violations = await validateResources(everyRuleBroken.slice(0, 1), {
-        ...own,
         stack: "dev",
         policyConfig: {
           "no-wildcard-resources": {
@@ -172,8 +185,9 @@ describe("policypack validate: the pack offline", () => {
     });
     it("exempts a stack-rule finding on the resource it names", async () => {
       const violations = await validateResources(everyRuleBroken.slice(2), {
-        ...own,
-        exemptions: [{ rule: "one-owner-per-bucket-document", resource: "second-policy", reason: "SEC-3" }],
+        policyConfig: {
+          "one-owner-per-bucket-document": { exemptions: [{ resource: "second-policy", reason: "SEC-3" }] },
+        },
       });
       const owners = violations
         .filter((v) => v.policy === "one-owner-per-bucket-document")
@@ -181,23 +195,31 @@ describe("policypack validate: the pack offline", () => {
         .sort();
       assert.deepEqual(owners, ["open-policy=mandatory", "second-policy=exempt"]);
     });
-    it("refuses an exemption without a reason, an unknown rule and a misspelt level", async () => {
-      await assert.rejects(
-        validateResources([], { ...own, exemptions: [{ rule: "no-wildcard-actions", resource: "x", reason: " " }] }),
-        PolicyConfigError,
+    it("refuses what the engine's schema check refuses, naming every bad key path", async () => {
+      const error = await validateResources([], {
+        policyConfig: {
+          "no-wildcard-actions": { exemptions: [{ resource: "x", reason: " " }, { resource: "y" }] },
+          "no-wildcards": "mandatory",
+          "no-public-principals": "blocking" as never,
+          "only-trust-known-vendors": { accountIds: ["12345"], vendorAllowlist: { aquarium: [] } },
+          "policy-documents-within-limits": { trustPolicyMaxChars: 100, accountIds: ownAccounts },
+        },
+      }).then(
+        () => assert.fail("accepted a bad config"),
+        (e: unknown) => e,
       );
-      await assert.rejects(
-        validateResources([], { ...own, policyConfig: { "no-wildcard-actions": { exemptions: [{ resource: "x" }] } } }),
-        /an exemption needs a reason/,
-      );
-      await assert.rejects(
-        validateResources([], { ...own, exemptions: [{ rule: "no-wildcards", resource: "x", reason: "r" }] }),
-        /unknown rule "no-wildcards"/,
-      );
-      await assert.rejects(
-        validateResources([], { ...own, enforcementLevels: { "no-wildcard-actions": "blocking" as never } }),
-        /"blocking" is not one of/,
-      );
+      assert.ok(error instanceof PolicyConfigError);
+      const lines = (error as Error).message.split("\n").slice(1);
+      assert.deepEqual(lines, [
+        '  - no-wildcard-actions.exemptions[0].reason: " " does not match \\S',
+        "  - no-wildcard-actions.exemptions[1].reason: is required",
+        `  - no-wildcards: unknown rule (rules: ${policies.map((p) => p.name).join(", ")})`,
+        '  - no-public-principals: "blocking" is not one of advisory, mandatory, remediate, disabled',
+        '  - only-trust-known-vendors.accountIds[0]: "12345" does not match ^[0-9]{12}$',
+        "  - only-trust-known-vendors.vendorAllowlist.aquarium: needs at least 1 item(s)",
+        "  - policy-documents-within-limits.trustPolicyMaxChars: must be at least 2048",
+        "  - policy-documents-within-limits.accountIds: is not a property of this rule",
+      ]);
     });
   });
 
@@ -208,7 +230,16 @@ describe("policypack validate: the pack offline", () => {
         policies.some((p) => p.name === rule),
         `policy-config.json names unknown rule ${rule}`,
       );
-    assert.deepEqual(await validateResources([], { accountIds: [], policyConfig: config }), []);
+    assert.deepEqual(await validateResources([], { policyConfig: config }), []);
+  });
+
+  it("lists the same accountIds under every rule of the example config that reads them", () => {
+    const config = loadPolicyConfig(join(packDir, "policy-config.json")) as Record<string, Record<string, unknown>>;
+    const readers = policies.filter((p) => "accountIds" in (p.configSchema?.properties ?? {})).map((p) => p.name);
+    assert.deepEqual(
+      Object.fromEntries(readers.map((rule) => [rule, config[rule]?.accountIds])),
+      Object.fromEntries(readers.map((rule) => [rule, ["111122223333", "210987654321"]])),
+    );
   });
 
   it("declares a config schema on every rule, with exemptions that require a reason", () => {

@@ -50,8 +50,7 @@ describe("policypack rule no-wildcard-resources", () => {
     ["arn:aws:kms:*:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "region part"],
     [`${accessPointArn.replace("vendor-ap", "*")}`, "access point name"],
     [`${accessPointArn.replace("vendor-ap", "vendor-*")}/object/*`, "access point name"],
-    // The Isahit seed's access point object form (VENDORS.md): not the object path.
-    [`${accessPointArn}/*`, "accesspoint/NAME/object/KEY"],
+    [`${accessPointArn}/*/*`, "access point name or outside its object path"],
     ["arn:aws:kms:us-east-1:111122223333:key/*", "resource part of a kms ARN"],
     ["data/*", "not an ARN"],
   ];
@@ -118,6 +117,29 @@ describe("policypack rule no-wildcard-resources", () => {
     }
   });
 
+  describe("contested cases, accepted (policypack/README.md, Contested decisions)", () => {
+    it("accepts the Isahit seed's accesspoint/NAME/*: one literal access point's objects", async () => {
+      await assertNoResourceViolations(noWildcardResources, managedPolicy({ Statement: grant(`${accessPointArn}/*`) }));
+      await assertNoResourceViolations(
+        noWildcardResources,
+        accessPoint({ Statement: { ...grant(`${accessPointArn}/*`), Principal: { AWS: "111122223333" } } }),
+      );
+    });
+    it('accepts s3:ListAllMyBuckets on "*", an action the IAM catalog lists with no resource type', () =>
+      assertNoResourceViolations(
+        noWildcardResources,
+        managedPolicy({ Statement: { Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" } }),
+      ));
+    it('still rejects "*" when the statement also holds an action that has resource types', () =>
+      assertHasResourceViolation(
+        noWildcardResources,
+        managedPolicy({
+          Statement: { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:GetObject"], Resource: "*" },
+        }),
+        '"*" is every resource',
+      ));
+  });
+
   it("checks access point policies, both resource types", async () => {
     const bad = {
       Statement: [
@@ -125,7 +147,7 @@ describe("policypack rule no-wildcard-resources", () => {
           Effect: "Allow",
           Principal: { AWS: "arn:aws:iam::111122223333:role/vendor" },
           Action: "s3:GetObject",
-          Resource: `${accessPointArn}/*`,
+          Resource: `${accessPointArn.replace("vendor-ap", "*")}/object/*`,
         },
       ],
     };

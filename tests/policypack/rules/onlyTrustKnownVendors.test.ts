@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { onlyTrustKnownVendors as rule, vendorTag } from "../../../policypack/rules/onlyTrustKnownVendors";
+import { tagKeys } from "../../../policypack/programFacts";
+import { onlyTrustKnownVendors as rule } from "../../../policypack/rules/onlyTrustKnownVendors";
 import { validateResources } from "../../../policypack/validate";
 import {
   assertHasResourceViolation,
@@ -17,7 +18,7 @@ const trust = (principal: string | string[]): Statement => ({
   Action: "sts:AssumeRole",
   Condition: { StringEquals: { "sts:ExternalId": "id-1" } },
 });
-const tagged = (vendor: string) => ({ tags: { [vendorTag]: vendor, "vendor-access:integration": `${vendor}-test` } });
+const tagged = (vendor: string) => ({ tags: { [tagKeys.vendor]: vendor, [tagKeys.integration]: `${vendor}-test` } });
 const allowlist = {
   aquarium: ["123456789012"],
   deeplake: ["arn:aws:iam::597713067985:role/activeloop_backend"],
@@ -126,7 +127,7 @@ describe("policypack rule only-trust-known-vendors", () => {
     });
   });
 
-  it("is advisory by default and mandatory once an allowlist is set", async () => {
+  it("is advisory by default and mandatory only where policy-config.json says so, offline as in the engine", async () => {
     const resource = {
       type: "aws:iam/role:Role",
       name: "deeplake-role",
@@ -135,12 +136,13 @@ describe("policypack rule only-trust-known-vendors", () => {
         ...tagged("deeplake"),
       },
     };
-    const levels = async (options: Parameters<typeof validateResources>[1]) =>
-      (await validateResources([resource], options))
+    const levels = async (entry: Record<string, unknown>) =>
+      (await validateResources([resource], { policyConfig: { [rule.name]: entry } }))
         .filter((v) => v.policy === rule.name)
         .map((v) => v.enforcementLevel);
     assert.deepEqual(await levels({ accountIds: ["111122223333"] }), ["advisory"]);
-    assert.deepEqual(await levels(configured), ["mandatory"]);
-    assert.deepEqual(await levels({ ...configured, enforcementLevels: { [rule.name]: "advisory" } }), ["advisory"]);
+    // An allowlist alone does not change the level: the engine cannot let config change it, so neither does synth.
+    assert.deepEqual(await levels(configured), ["advisory"]);
+    assert.deepEqual(await levels({ ...configured, enforcementLevel: "mandatory" }), ["mandatory"]);
   });
 });

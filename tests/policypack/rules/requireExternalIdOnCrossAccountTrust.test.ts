@@ -229,41 +229,20 @@ describe("policypack rule require-external-id-on-cross-account-trust", () => {
       ));
   });
 
-  describe("federated principals", () => {
-    const github = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
-    const federated = (condition?: Record<string, unknown>) => ({
-      Sid: "GitHubActions",
-      Effect: "Allow",
-      Principal: { Federated: github },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      ...(condition ? { Condition: condition } : {}),
-    });
-    it("accepts a pinned subject", () =>
-      assertNoResourceViolations(
-        rule,
-        role(
-          {
-            Statement: federated({
-              StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/vendor-access:ref:refs/heads/main" },
-            }),
+  it("leaves federated principals to pin-federated-trust", () =>
+    assertNoResourceViolations(
+      rule,
+      role(
+        {
+          Statement: {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
           },
-          ownAccount,
-        ),
-      ));
-    it("rejects a federated trust with no audience or subject condition, naming the keys to add", () =>
-      assertHasResourceViolation(
-        rule,
-        role({ Statement: federated() }, ownAccount),
-        'statement "GitHubActions"',
-        '"token.actions.githubusercontent.com:sub"',
-      ));
-    it("rejects a subject pinned only to a wildcard", () =>
-      assertHasResourceViolation(
-        rule,
-        role({ Statement: federated({ StringLike: { "token.actions.githubusercontent.com:sub": "*" } }) }, ownAccount),
-        "without pinning",
-      ));
-  });
+        },
+        ownAccount,
+      ),
+    ));
 
   it("skips a trust policy that is unknown during preview, and still checks the known inline policies", async () => {
     const props = unknownCheckingProxy({

@@ -1,0 +1,112 @@
+// The pack keeps its own copies of facts about the program (it checks the program independently, as its own
+// package); this contract test, which may import both, keeps the copies equal.
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import { parseConfigMap } from "../../model/config";
+import { iamQuotas } from "../../model/policy/packing";
+import { bucketPolicyMaxBytes } from "../../model/sharedDocuments/merge";
+import { vendorProfiles } from "../../model/vendors";
+import { deployVendorAccess } from "../../program/vendorAccess";
+import { bucketCorsRulesKind as componentCorsKind } from "../../providers/bucketCorsRules";
+import { bucketPolicyStatementsKind as componentPolicyKind } from "../../providers/bucketPolicyStatements";
+import { quotas, seedPrincipals, tagKeys, vendorCorsMethods } from "../../policypack/programFacts";
+import * as types from "../../policypack/resourceTypes";
+import { renderStack, type Render } from "../../tools/render";
+import { loadStackFile } from "../../tools/stackFile";
+
+describe("policypack program facts: the pack's copies equal the program's", () => {
+  let dev: Render;
+  before(async () => {
+    const stackFile = loadStackFile({ stack: "dev" });
+    dev = await renderStack(stackFile, {
+      program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+    });
+  });
+
+  it("tag keys: every role and user the program creates carries exactly the pack's tag keys, with its vendor and integration", () => {
+    const identities = dev.resources.filter((r) => r.type === types.iamRole || r.type === types.iamUser);
+    assert.ok(identities.length >= 4);
+    for (const identity of identities) {
+      const tags = identity.props.tags as Record<string, string>;
+      assert.deepEqual(Object.keys(tags).sort(), Object.values(tagKeys).sort(), identity.name);
+      const integration = dev.integrations.find((i) => i.name === tags[tagKeys.integration]);
+      assert.equal(tags[tagKeys.vendor], integration?.vendor, identity.name);
+      assert.equal(tags[tagKeys.stack], dev.stack);
+    }
+  });
+
+  it("resource kinds: the shared-bucket dynamic resources' kinds", () => {
+    assert.equal(types.bucketPolicyStatementsKind, componentPolicyKind);
+    assert.equal(types.bucketCorsRulesKind, componentCorsKind);
+  });
+
+  it("type tokens: every token the pack names is the @pulumi/aws class's own", () => {
+    const classes: [string, unknown][] = [
+      [types.iamPolicy, aws.iam.Policy],
+      [types.iamRolePolicy, aws.iam.RolePolicy],
+      [types.iamUserPolicy, aws.iam.UserPolicy],
+      [types.iamGroupPolicy, aws.iam.GroupPolicy],
+      [types.iamRole, aws.iam.Role],
+      [types.iamUser, aws.iam.User],
+      [types.iamGroup, aws.iam.Group],
+      [types.iamAccessKey, aws.iam.AccessKey],
+      [types.iamGroupMembership, aws.iam.GroupMembership],
+      [types.iamUserGroupMembership, aws.iam.UserGroupMembership],
+      [types.iamRolePolicyAttachment, aws.iam.RolePolicyAttachment],
+      [types.iamUserPolicyAttachment, aws.iam.UserPolicyAttachment],
+      [types.iamGroupPolicyAttachment, aws.iam.GroupPolicyAttachment],
+      [types.iamPolicyAttachment, aws.iam.PolicyAttachment],
+      [types.iamRolePolicyAttachmentsExclusive, aws.iam.RolePolicyAttachmentsExclusive],
+      [types.iamUserPolicyAttachmentsExclusive, aws.iam.UserPolicyAttachmentsExclusive],
+      [types.iamGroupPolicyAttachmentsExclusive, aws.iam.GroupPolicyAttachmentsExclusive],
+      [types.s3BucketPolicy, aws.s3.BucketPolicy],
+      [types.s3AccessPoint, aws.s3.AccessPoint],
+      [types.s3controlAccessPointPolicy, aws.s3control.AccessPointPolicy],
+      [types.kmsKey, aws.kms.Key],
+      [types.kmsKeyPolicy, aws.kms.KeyPolicy],
+      [types.kmsReplicaKey, aws.kms.ReplicaKey],
+      [types.kmsExternalKey, aws.kms.ExternalKey],
+      [types.kmsReplicaExternalKey, aws.kms.ReplicaExternalKey],
+      [types.kmsGrant, aws.kms.Grant],
+      [types.s3Bucket, aws.s3.Bucket],
+      [types.s3BucketV2, aws.s3.BucketV2],
+      [types.s3BucketCorsConfiguration, aws.s3.BucketCorsConfiguration],
+      [types.s3BucketCorsConfigurationV2, aws.s3.BucketCorsConfigurationV2],
+    ];
+    for (const [token, resourceClass] of classes)
+      assert.equal(token, (resourceClass as { __pulumiType?: string }).__pulumiType);
+  });
+
+  it("type tokens: every AWS and dynamic resource the program registers is one the pack knows", () => {
+    const known = new Set<string>(Object.values(types));
+    const registered = new Set(dev.resources.map((r) => r.type).filter((t) => /^(aws|pulumi-nodejs):/.test(t)));
+    assert.deepEqual(
+      [...registered].filter((type) => !known.has(type)),
+      [],
+    );
+  });
+
+  it("quotas: the ones the program packs to", () => {
+    assert.equal(quotas.managedPolicyChars, iamQuotas.managedPolicyChars);
+    assert.equal(quotas.inlinePolicyCharsPerRole, iamQuotas.inlinePolicyCharsPerRole);
+    assert.equal(quotas.trustPolicyChars, iamQuotas.trustPolicyChars);
+    assert.equal(quotas.bucketPolicyBytes, bucketPolicyMaxBytes);
+  });
+
+  it("seed principals: Deep Lake's is the program's default principal; Isahit's two have no program default", () => {
+    assert.deepEqual(seedPrincipals.deeplake, [vendorProfiles.deeplake.defaultPrincipal]);
+    assert.equal(vendorProfiles.isahit.defaultPrincipal, undefined);
+    const withDefaults = Object.entries(vendorProfiles).filter(([, profile]) => profile.defaultPrincipal);
+    for (const [vendor, profile] of withDefaults)
+      assert.ok(seedPrincipals[vendor]?.includes(profile.defaultPrincipal!), vendor);
+  });
+
+  it("CORS methods: the ones each vendor profile asks for", () => {
+    const fromProfiles = Object.fromEntries(
+      Object.entries(vendorProfiles)
+        .filter(([, profile]) => profile.cors)
+        .map(([vendor, profile]) => [vendor, [...profile.cors!.methods]]),
+    );
+    assert.deepEqual(vendorCorsMethods, fromProfiles);
+  });
+});
