@@ -105,6 +105,22 @@ function settle(
   if (!args.reportExemption && exempted.length > 0 && reported === 0) args.notApplicable(exempted.join("; "));
 }
 
+// Every rule reads the same inputs; offline they are one object for all rules, so read and parse them once.
+const readCache = new WeakMap<object, { type: string; props: Snapshot; documents: DocumentSource[] }>();
+
+function readResource(type: string, raw: unknown): { props: Snapshot; documents: DocumentSource[] } {
+  const cached = typeof raw === "object" && raw !== null ? readCache.get(raw) : undefined;
+  if (cached && cached.type === type) return cached;
+  const props: Snapshot = snapshot(raw);
+  const read: { type: string; props: Snapshot; documents: DocumentSource[] } = {
+    type,
+    props,
+    documents: documentsOf(type, props),
+  };
+  if (typeof raw === "object" && raw !== null) readCache.set(raw, read);
+  return read;
+}
+
 /** A resource rule over the policy documents a resource carries. */
 export function documentRule<P extends ConfigProperties = Record<never, never>>(
   spec: DocumentRuleSpec<P>,
@@ -115,14 +131,10 @@ export function documentRule<P extends ConfigProperties = Record<never, never>>(
     configSchema: ruleConfigSchema(properties),
     validateResource: async (args: ResourceValidationArgs & ExemptionSink, reportViolation: ReportViolation) => {
       const config = readConfig(properties ?? ({} as P), args.getConfig<object>());
-      const resource: ResourceUnderCheck = {
-        type: args.type,
-        name: args.name,
-        urn: args.urn,
-        props: snapshot(args.props),
-      };
+      const { props, documents } = readResource(args.type, args.props);
+      const resource: ResourceUnderCheck = { type: args.type, name: args.name, urn: args.urn, props };
       const findings: Finding[] = [];
-      await check(resource, documentsOf(resource.type, resource.props), {
+      await check(resource, documents, {
         config,
         report: (message) => findings.push({ message, urn: args.urn, name: args.name }),
       });
@@ -147,7 +159,7 @@ export function stackRule<P extends ConfigProperties = Record<never, never>>(
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
-        props: snapshot(resource.props),
+        props: readResource(resource.type, resource.props).props,
       }));
       const findings: Finding[] = [];
       await check(resources, {

@@ -347,13 +347,20 @@ export function hasWildcard(value: string): boolean {
   return /[*?]/.test(value.replace(/\$\{[*?$]\}/g, ""));
 }
 
+const wildcardPatterns = new Map<string, RegExp>();
+
 /** IAM wildcard match, case-insensitive, as IAM matches action names (IAM JSON reference, "Action element"). */
 export function wildcardMatches(pattern: string, value: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`, "i").test(value);
+  let regex = wildcardPatterns.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
+    regex = new RegExp(`^${source}$`, "i");
+    wildcardPatterns.set(pattern, regex);
+  }
+  return regex.test(value);
 }
 
 /** True when the statement's Action (or the complement of its NotAction) includes `action`. */
