@@ -97,5 +97,13 @@ describe("policypack on whole stacks", () => {
       run.stdout,
       /Policy MANDATORY require-external-id-on-cross-account-trust on \S+: policy: statement "TrustWithoutExternalId" lets "arn:aws:iam::444455556666:root" assume the role, but it has no sts:ExternalId condition/,
     );
+    assert.match(
+      run.stdout,
+      /Policy MANDATORY no-permissions-management-for-external-principals on \S+: policy: statement "VendorManagesPolicy" lets "arn:aws:iam::444455556666:root" manage permissions: "s3:PutBucketPolicy", "s3:PutBucketAcl"/,
+    );
+    assert.match(
+      run.stdout,
+      /Policy MANDATORY require-source-on-service-principals on \S+: policy: statement "CloudFrontWithoutSource" lets service "cloudfront.amazonaws.com" act without a source pin/,
+    );
   });
 });
