@@ -39,7 +39,7 @@ for file in "${stacks[@]}"; do
   if $program_changed && git cat-file -e "$base:$file" 2>/dev/null &&
     (cd "$out/base" && npm run -s synth -- --config-file "$file" --json "$out/$name.base.json" --quiet >/dev/null 2>&1 ||
       test -s "$out/$name.base.json"); then
-    args=(--base "$out/$name.base.json")
+    args=(--base-ref "$base" --base "$out/$name.base.json")
   fi
   npm run -s access-diff -- "${args[@]}" --head "$file" --markdown "$out/$name.md" --json "$out/$name.json" \
     >"$out/$name.log" 2>&1

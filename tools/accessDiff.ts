@@ -8,11 +8,20 @@ import { ConfigError } from "../model/config";
 import { PlanError } from "../model/plan";
 import { diffSides } from "./accessDiff/diff";
 import { toJson, toMarkdown, type AccessDiff } from "./accessDiff/report";
-import { AccessDiffInputError, emptySide, loadSide, loadSideAtRef, type AccessSide } from "./accessDiff/side";
+import {
+  AccessDiffInputError,
+  emptySide,
+  loadSide,
+  stackFileAtRef,
+  stackFileSide,
+  withStackFileExternalIds,
+  type AccessSide,
+} from "./accessDiff/side";
 
 const usage = `usage: npm run access-diff -- --head <stack file or render.json> (--base <stack file or render.json> | --base-ref <git ref>)
        [--markdown <out.md>] [--json <out.json>]
-  --base-ref <ref>  take the base from git: \`git show <ref>:<path>\` of --base, or of --head when --base is not given
+  --base-ref <ref>  the base is the --head stack file as it is at git <ref> (\`git show <ref>:<path>\`); with --base
+                    <render.json> too, that render is the base and the stack file at <ref> adds the ExternalIds it hides
 exit codes: 0 no new access; 3 grants new access; 2 config or usage error; 1 failure`;
 
 export interface AccessDiffArgs {
@@ -48,8 +57,10 @@ export function parseAccessDiffArgs(argv: readonly string[]): AccessDiffArgs | "
   const head = values.head as string | undefined;
   if (!head) throw new UsageError("--head is required");
   if (!values.base && !values["base-ref"]) throw new UsageError("give --base, or --base-ref to read the base from git");
-  if (values["base-ref"] && String(values.base ?? head).endsWith(".json"))
-    throw new UsageError("--base-ref reads a stack file from git, not a render.json");
+  if (values["base-ref"] && head.endsWith(".json"))
+    throw new UsageError("--base-ref reads the --head stack file from git: --head must be a stack file");
+  if (values["base-ref"] && values.base && !String(values.base).endsWith(".json"))
+    throw new UsageError("with --base-ref, --base must be a render.json of the base (e.g. by the base commit's synth)");
   return {
     head,
     base: values.base as string | undefined,
@@ -71,10 +82,14 @@ async function labelled<T>(label: string, load: () => Promise<T>): Promise<T> {
 }
 
 async function baseSide(args: AccessDiffArgs, head: AccessSide): Promise<AccessSide> {
-  if (!args.baseRef) return labelled(`base ${args.base}`, () => loadSide(args.base!));
-  const path = args.base ?? args.head;
-  const atRef = await labelled(`base ${args.baseRef}:${path}`, () => loadSideAtRef(args.baseRef!, path));
-  return "absentAt" in atRef ? emptySide(head.render, `${atRef.absentAt} (absent: a new stack)`) : atRef;
+  const { baseRef, base } = args;
+  if (!baseRef) return labelled(`base ${base}`, () => loadSide(base!));
+  const atRef = stackFileAtRef(baseRef, args.head);
+  if ("absentAt" in atRef) return emptySide(head.render, `${atRef.absentAt} (absent: a new stack)`);
+  // A render of the base by the base commit's own program; the stack file at the ref adds the ExternalIds it hides.
+  if (base)
+    return labelled(`base ${base}`, async () => withStackFileExternalIds(await loadSide(base), atRef.stackFile));
+  return labelled(`base ${atRef.source}`, () => stackFileSide(atRef.stackFile, atRef.source));
 }
 
 export interface AccessDiffIo {

@@ -483,7 +483,10 @@ describe("npm run access-diff: exit codes", () => {
     const repo = mkdtempSync(join(tmpdir(), "access-diff-git-"));
     git(repo, "init", "-q");
     // One integration is enough here: the engine's cases are above.
-    const small = (raw: Raw): Raw => ({ ...raw, integrations: [integration(raw, "aquarium-labels")] });
+    const small = (raw: Raw): Raw => ({
+      ...raw,
+      integrations: [integration(raw, "aquarium-labels"), integration(raw, "aihub-drive")],
+    });
     writeFileSync(join(repo, "Pulumi.dev.yaml"), stackYaml(small(baseConfig())));
     git(repo, "add", ".");
     git(repo, "commit", "-qm", "base");
@@ -502,6 +505,19 @@ describe("npm run access-diff: exit codes", () => {
     const added = await run(["--base-ref", "HEAD", "--head", join(repo, "Pulumi.new.yaml")]);
     assert.equal(added.code, 3, added.err);
     assert.match(added.out, /base `HEAD:Pulumi\.new\.yaml \(absent: a new stack\)`/);
+
+    // A base rendered elsewhere (by the base commit's code) hides ExternalIds; the stack file at the ref supplies them.
+    writeFileSync(join(repo, "base.json"), JSON.stringify((await sideOf(small(baseConfig()), "base")).render));
+    const rotated = small(baseConfig());
+    integration(rotated, "aihub-drive").externalId = "aihub-issued-external-id-0002";
+    writeFileSync(join(repo, "Pulumi.dev.yaml"), stackYaml(rotated));
+    const trustOf = async (argv: string[]) => {
+      const result = await run([...argv, "--head", join(repo, "Pulumi.dev.yaml"), "--json", join(repo, "out.json")]);
+      assert.equal(result.code, 0, result.err);
+      return (JSON.parse(readFileSync(join(repo, "out.json"), "utf8")) as AccessDiff).trust.map((t) => t.change);
+    };
+    assert.deepEqual(await trustOf(["--base-ref", "HEAD", "--base", join(repo, "base.json")]), ["ExternalId changed"]);
+    assert.deepEqual(await trustOf(["--base", join(repo, "base.json")]), []);
     const badRef = await run(["--base-ref", "no-such-ref", "--head", join(repo, "Pulumi.dev.yaml")]);
     assert.equal(badRef.code, 2);
     assert.match(badRef.err, /no-such-ref is not a commit/);

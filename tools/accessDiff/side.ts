@@ -48,19 +48,27 @@ function renderedFingerprints(render: Render): Map<string, string | undefined> {
   return new Map(render.integrations.map((i) => [i.name, generatedFingerprint(render, i)]));
 }
 
-export async function stackFileSide(stackFile: StackFile, source: string): Promise<AccessSide> {
-  const config = parseConfigMap(stackFile.config);
-  const render = await renderStack(stackFile, {
-    program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
-  });
-  const externalIds = renderedFingerprints(render);
-  const encrypted = new Set<string>();
-  for (const integration of config.integrations) {
+/**
+ * A side's ExternalId fingerprints with the stack file's configured values added: what a render.json hides
+ * ("[secret]") the stack file it was rendered from still holds.
+ */
+export function withStackFileExternalIds(side: AccessSide, stackFile: StackFile): AccessSide {
+  const externalIds = new Map(side.externalIds);
+  const encrypted = new Set(side.encryptedExternalIds);
+  for (const integration of parseConfigMap(stackFile.config).integrations) {
     if (integration.externalId.kind !== "value") continue;
     externalIds.set(integration.name, fingerprint(`value\0${integration.externalId.value}`));
     if (stackFile.secretPlaceholders.includes(integration.externalId.value)) encrypted.add(integration.name);
   }
-  return { source, render, externalIds, encryptedExternalIds: encrypted };
+  return { ...side, externalIds, encryptedExternalIds: encrypted };
+}
+
+export async function stackFileSide(stackFile: StackFile, source: string): Promise<AccessSide> {
+  const render = await renderStack(stackFile, {
+    program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+  });
+  const side = { source, render, externalIds: renderedFingerprints(render), encryptedExternalIds: new Set<string>() };
+  return withStackFileExternalIds(side, stackFile);
 }
 
 function renderJsonSide(path: string): AccessSide {
@@ -102,11 +110,14 @@ function git(args: string[], cwd: string): { ok: true; out: string } | { ok: fal
 }
 
 /**
- * The stack file at `path` as it is at git `ref` (`git show ref:path`), or `{ absentAt: "ref:path" }` when the
- * ref exists but the file does not (a stack added by the change). Rendered from a temporary copy that keeps the file's name, so
- * the stack name is the same.
+ * The stack file at `path` as it is at git `ref` (`git show ref:path`), read from a temporary copy that keeps
+ * the file's name (so the stack name is the same); `{ absentAt: "ref:path" }` when the ref exists but the file
+ * does not (a stack added by the change).
  */
-export async function loadSideAtRef(ref: string, path: string): Promise<AccessSide | { absentAt: string }> {
+export function stackFileAtRef(
+  ref: string,
+  path: string,
+): { stackFile: StackFile; source: string } | { absentAt: string } {
   const absolute = resolve(path);
   const cwd = dirname(absolute);
   const top = git(["rev-parse", "--show-toplevel"], cwd);
@@ -120,7 +131,7 @@ export async function loadSideAtRef(ref: string, path: string): Promise<AccessSi
   try {
     const copy = join(dir, basename(absolute));
     writeFileSync(copy, shown.out);
-    return await stackFileSide(loadStackFile({ configFile: copy }), `${ref}:${inRepo}`);
+    return { stackFile: loadStackFile({ configFile: copy }), source: `${ref}:${inRepo}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

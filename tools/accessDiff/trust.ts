@@ -110,7 +110,7 @@ function externalIdChange(
       principal,
       detail: encrypted
         ? "the encrypted value changed: a new value, or the same value encrypted again (value not shown)"
-        : "a new value (not shown); the vendor needs it before the old one stops working",
+        : "a new value (not shown): after `pulumi up` the trust accepts only the new one",
       widens: false,
     },
   ];
