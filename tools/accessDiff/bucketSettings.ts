@@ -126,3 +126,56 @@ export function compareAccessPoints(base: Render, head: Render): AccessPointChan
       });
   return changes;
 }
+
+export interface BaselineChange {
+  bucket: string;
+  change: "baseline statement added" | "baseline statement removed";
+  /** The statement without its Sid, actions and resources sorted. */
+  statement: string;
+  /** An added Allow may grant someone outside the stack's integrations, whom the access tables do not ask about. */
+  widens: boolean;
+}
+
+/** An exclusive bucket's statements that no integration owns (its baselineStatements), normalized for comparison. */
+function baselineStatements(render: Render): Map<string, { bucket: string; statement: string; allow: boolean }> {
+  const statements = new Map<string, { bucket: string; statement: string; allow: boolean }>();
+  for (const bucket of render.buckets.filter((b) => b.policyMode === "exclusive" && b.policy))
+    for (const statement of bucket.policy!.Statement) {
+      if (bucket.ownedBy.sidPrefixes.some((prefix) => statement.Sid?.startsWith(prefix))) continue;
+      const { Sid: _sid, ...rest } = statement;
+      const sorted = Object.fromEntries(
+        Object.entries(rest)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : value]),
+      );
+      const text = JSON.stringify(sorted);
+      statements.set(`${bucket.name}\0${text}`, {
+        bucket: bucket.name,
+        statement: text,
+        allow: statement.Effect === "Allow",
+      });
+    }
+  return statements;
+}
+
+export function compareBaselines(base: Render, head: Render): BaselineChange[] {
+  const [was, is] = [baselineStatements(base), baselineStatements(head)];
+  return [
+    ...[...is]
+      .filter(([key]) => !was.has(key))
+      .map(([, s]) => ({
+        bucket: s.bucket,
+        change: "baseline statement added" as const,
+        statement: s.statement,
+        widens: s.allow,
+      })),
+    ...[...was]
+      .filter(([key]) => !is.has(key))
+      .map(([, s]) => ({
+        bucket: s.bucket,
+        change: "baseline statement removed" as const,
+        statement: s.statement,
+        widens: !s.allow,
+      })),
+  ];
+}

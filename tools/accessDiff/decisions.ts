@@ -28,7 +28,7 @@ function keyOf(statements: readonly PolicyStatement[]): string[] {
 
 export class DecisionCache {
   private readonly results = new Map<string, Promise<Decision>>();
-  /** Requests asked, requests answered without a run (nothing matched), and simulator runs. */
+  /** Requests asked, requests answered without a run (no Allow matched), and simulator runs. */
   readonly counts = { requests: 0, unmatched: 0, simulated: 0 };
 
   /** Identity policies and at most one resource policy, as the simulator takes them. */
@@ -41,7 +41,8 @@ export class DecisionCache {
     const { action, resource } = request;
     const own = identity.flatMap((document) => relevantStatements(document, action, resource));
     const granted = relevantStatements(resourcePolicy, action, resource);
-    if (own.length === 0 && granted.length === 0) {
+    // Without a matching Allow nothing can allow the request; matching Deny statements only deny it harder.
+    if (![...own, ...granted].some((s) => s.Effect === "Allow")) {
       this.counts.unmatched++;
       return Promise.resolve("ImplicitlyDenied");
     }

@@ -68,9 +68,9 @@ function compile(document: PolicyDocument): CompiledStatement[] {
   return statements;
 }
 
-/** Whether any statement of the document names the action (for choosing which catalog actions to ask). */
-export function documentNamesAction(document: PolicyDocument, action: string): boolean {
-  return compile(document).some((s) => s.actions.some((regex) => regex.test(action)));
+/** Whether any Allow statement of the document names the action: only those can make a request allowed. */
+export function documentAllowsAction(document: PolicyDocument, action: string): boolean {
+  return compile(document).some((s) => s.statement.Effect === "Allow" && s.actions.some((regex) => regex.test(action)));
 }
 
 function matchingResources(entry: CompiledStatement, resource: string): string[] | undefined {

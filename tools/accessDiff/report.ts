@@ -1,6 +1,6 @@
 // The access diff as a pull-request comment (Markdown) and as JSON.
 import type { AccessChange, AccessComparison } from "./access";
-import type { AccessPointChange, CorsChange } from "./bucketSettings";
+import type { AccessPointChange, BaselineChange, CorsChange } from "./bucketSettings";
 import type { TrustChange } from "./trust";
 
 export type Verdict = "grants new access" | "removes access" | "no access change";
@@ -15,11 +15,13 @@ export interface AccessDiff {
   trust: TrustChange[];
   cors: CorsChange[];
   accessPoints: AccessPointChange[];
+  /** Exclusive buckets' statements that no integration owns. */
+  baselines: BaselineChange[];
   stats: AccessComparison["stats"] & { seconds: number };
 }
 
 export function verdictOf(diff: Omit<AccessDiff, "verdict">): Verdict {
-  const widens = [...diff.trust, ...diff.cors, ...diff.accessPoints].some((c) => c.widens);
+  const widens = [...diff.trust, ...diff.cors, ...diff.accessPoints, ...diff.baselines].some((c) => c.widens);
   if (diff.added.length > 0 || widens) return "grants new access";
   return diff.removed.length > 0 ? "removes access" : "no access change";
 }
@@ -97,8 +99,9 @@ function trustSection(changes: readonly TrustChange[]): string[] {
   return [...lines, ""];
 }
 
-function bucketSection(cors: readonly CorsChange[], points: readonly AccessPointChange[]): string[] {
-  if (cors.length + points.length === 0) return [];
+function bucketSection(diff: AccessDiff): string[] {
+  const { cors, accessPoints: points, baselines } = diff;
+  if (cors.length + points.length + baselines.length === 0) return [];
   const lines = [
     "### Bucket settings (not IAM access)",
     "",
@@ -109,6 +112,8 @@ function bucketSection(cors: readonly CorsChange[], points: readonly AccessPoint
     lines.push(`| ${code(c.bucket)} | CORS ${code(c.rule)} | ${c.change} | ${c.values.map(code).join(", ")} |`);
   for (const p of points)
     lines.push(`| ${code(p.bucket)} | access point ${code(p.accessPoint)} | ${p.change} | ${cell(p.detail)} |`);
+  for (const b of baselines)
+    lines.push(`| ${code(b.bucket)} | bucket policy | ${b.change} | ${code(cell(b.statement))} |`);
   return [...lines, ""];
 }
 
@@ -117,7 +122,7 @@ function headline(diff: AccessDiff): string {
     `${plural(diff.added.length, "grant")} added`,
     `${diff.removed.length} removed`,
     plural(diff.trust.length, "trust change"),
-    plural(diff.cors.length + diff.accessPoints.length, "bucket-setting change"),
+    plural(diff.cors.length + diff.accessPoints.length + diff.baselines.length, "bucket-setting change"),
   ];
   return `**Access diff for stack ${code(diff.stack)}: ${diff.verdict}** (${counts.join(", ")})`;
 }
@@ -132,7 +137,7 @@ function markdownWith(diff: AccessDiff, maxRows: number): string {
     ...accessSection("Added access", diff.added, maxRows),
     ...accessSection("Removed access", diff.removed, maxRows),
     ...trustSection(diff.trust),
-    ...bucketSection(diff.cors, diff.accessPoints),
+    ...bucketSection(diff),
   ]
     .join("\n")
     .trimEnd();
