@@ -8,15 +8,15 @@ import * as random from "@pulumi/random";
 import { corsRuleArgs, mergedBucketPolicy, type BucketDocumentsArgs } from "../resources/bucketDocuments";
 import type { StackConfig } from "../model/config";
 import {
-  corsRuleIdPrefixFor,
+  defaultOwnerKey,
   generatedExternalIdLength,
   trustPolicy,
   type BucketGrantPlan,
   type IntegrationPlan,
 } from "../model/plan";
 import { toJson } from "../model/policy/document";
-import { BucketCorsRules } from "../providers/bucketCorsRules";
-import { BucketPolicyStatements } from "../providers/bucketPolicyStatements";
+import { BucketCorsEntries } from "../providers/bucketCorsEntries";
+import { BucketPolicyEntries } from "../providers/bucketPolicyEntries";
 import { planStack } from "../program/vendorAccess";
 
 function registerIdentity(plan: IntegrationPlan, stackName: string): void {
@@ -78,23 +78,6 @@ function registerIdentity(plan: IntegrationPlan, stackName: string): void {
 
 function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): void {
   const name = `${plan.integration.name}-${grant.bucket.name}`;
-  // Shared mode: each integration writes only its own statements and rules (exclusive buckets are written whole below).
-  if (grant.bucket.bucketPolicyMode === "shared" && grant.statements.length > 0) {
-    new BucketPolicyStatements(`${name}-policy-statements`, {
-      bucket: grant.bucket.name,
-      region: grant.bucket.region,
-      sidPrefix: plan.sidPrefix,
-      statements: grant.statements,
-    });
-  }
-  if (grant.bucket.bucketPolicyMode === "shared" && grant.corsRules.length > 0) {
-    new BucketCorsRules(`${name}-cors-rules`, {
-      bucket: grant.bucket.name,
-      region: grant.bucket.region,
-      ruleIdPrefix: corsRuleIdPrefixFor(plan.sidPrefix),
-      rules: grant.corsRules,
-    });
-  }
   if (grant.accessPoint) {
     new aws.s3.AccessPoint(`${name}-access-point`, {
       bucket: grant.bucket.name,
@@ -140,4 +123,14 @@ export async function registerRawResources(config: StackConfig, stackName: strin
   for (const plan of plans) registerIdentity(plan, stackName);
   for (const plan of plans) for (const grant of plan.buckets) registerBucketGrant(plan, grant);
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerBucketDocuments(bucket);
+  // Shared mode: the stack writes its own statements and rules, one resource per bucket document.
+  const ownerKey = defaultOwnerKey(stackName);
+  for (const bucket of buckets.filter((b) => b.policyMode === "shared")) {
+    const where = { bucket: bucket.bucket, region: bucket.region, ownerKey };
+    const statements = bucket.contributions.flatMap((c) => c.statements);
+    const rules = bucket.contributions.flatMap((c) => c.corsRules);
+    if (statements.length > 0)
+      new BucketPolicyEntries(`bucket-${bucket.bucket}-policy-entries`, { ...where, statements });
+    if (rules.length > 0) new BucketCorsEntries(`bucket-${bucket.bucket}-cors-entries`, { ...where, rules });
+  }
 }

@@ -5,8 +5,8 @@ import type { IntegrationConfig, StackConfig } from "../model/config";
 import { planIntegration } from "../model/plan";
 import { policyDocument, type PolicyDocument } from "../model/policy/document";
 import { policySize, roleCapacities, userCapacities } from "../model/policy/packing";
-import { bucketCorsRulesKind } from "../providers/bucketCorsRules";
-import { bucketPolicyStatementsKind } from "../providers/bucketPolicyStatements";
+import { bucketCorsEntriesKind } from "../providers/bucketCorsEntries";
+import { bucketPolicyEntriesKind } from "../providers/bucketPolicyEntries";
 import { vendorProfiles } from "../model/vendors";
 
 /** Each term of the minimum, with the one-line reason AWS needs it. */
@@ -40,9 +40,9 @@ export const termOfResourceKind: Readonly<Record<string, MinimumTerm>> = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyAttachments",
   "aws:iam/userPolicyAttachment:UserPolicyAttachment": "policyAttachments",
   "aws:s3/bucketPolicy:BucketPolicy": "bucketPolicyContributions",
-  [bucketPolicyStatementsKind]: "bucketPolicyContributions",
+  [bucketPolicyEntriesKind]: "bucketPolicyContributions",
   "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": "corsContributions",
-  [bucketCorsRulesKind]: "corsContributions",
+  [bucketCorsEntriesKind]: "corsContributions",
   "aws:s3/accessPoint:AccessPoint": "accessPoints",
   "aws:kms/grant:Grant": "kmsGrants",
 };

@@ -49,6 +49,8 @@ export interface StackConfig {
   managedPoliciesPerRole: number;
   /** IAM's role trust policy length quota: 2,048 by default, up to 8,192 when raised. */
   trustPolicyMaxChars: number;
+  /** Where shared-document writers record their claims (docs/shared-buckets.md, "Coordination"); absent: best effort. */
+  coordination?: { bucket: string; region: string };
 }
 
 /** A config that failed validation. A RunError, so the engine prints the message without a stack trace. */
@@ -330,6 +332,7 @@ const topLevelSchema = z.strictObject({
     .min(iamQuotas.trustPolicyChars)
     .max(8192)
     .default(iamQuotas.trustPolicyChars),
+  coordination: z.strictObject({ bucket: bucketName, region }).optional(),
 });
 
 /** Format a zod path the way users write it: `integrations[0].buckets[1].name`. */

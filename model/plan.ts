@@ -10,7 +10,8 @@ import {
   partitionOf,
   parsePrincipalArn,
 } from "./arns";
-import type { BucketConfig, IntegrationConfig, StackConfig } from "./config";
+import { projectName, type BucketConfig, type IntegrationConfig, type StackConfig } from "./config";
+import { entryIdPrefixFor, ownerKeyFor } from "./sharedDocuments/ownership";
 import {
   allow,
   assumeRoleWithExternalId,
@@ -102,12 +103,25 @@ export function stackSlug(stack: string): string {
   return stack.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "stack";
 }
 
-/** `<integration>--<stack>--`: unique to this stack and integration, and unambiguous since names hold no `--`. */
-export function sidPrefixFor(integration: string, stack: string): string {
-  return `${integration}--${stackSlug(stack)}--`;
+/**
+ * `<integration>--<owner key>--`: the owner key (ownerKeyFor) is unique to organisation, project and stack, and the
+ * prefix is unambiguous since integration names hold no `--`.
+ */
+export function sidPrefixFor(integration: string, ownerKey: string): string {
+  return `${entryIdPrefixFor(integration, ownerKey)}--`;
 }
 
-/** CORS rule IDs of an integration: its Sid prefix without the trailing dashes, `<integration>--<stack>`. */
+/** The entry ID form used before owner keys, `<integration>--<stack slug>`: migrated on the first update. */
+export function legacyEntryIdPrefixFor(integration: string, stack: string): string {
+  return `${integration}--${stackSlug(stack)}`;
+}
+
+/** The owner key the plan uses when none is given: a self-managed backend's organisation and this project. */
+export function defaultOwnerKey(stack: string): string {
+  return ownerKeyFor("organization", projectName, stack);
+}
+
+/** CORS rule IDs of an integration: its Sid prefix without the trailing dashes, `<integration>--<owner key>`. */
 export function corsRuleIdPrefixFor(sidPrefix: string): string {
   return sidPrefix.replace(/-+$/, "");
 }
@@ -284,11 +298,12 @@ export function planIntegration(
   integration: IntegrationConfig,
   stack: StackConfig,
   stackName: string,
+  ownerKey = defaultOwnerKey(stackName),
 ): IntegrationPlan {
   const profile = vendorProfiles[integration.vendor];
   const actions = integrationActions(integration);
   const mode = profile.auth.modes[integration.auth]!;
-  const sidPrefix = sidPrefixFor(integration.name, stackName);
+  const sidPrefix = sidPrefixFor(integration.name, ownerKey);
   const iamPartition = partitionOf(integration.buckets[0].region);
   const principalType = principalTypeOf(integration);
   const identityName = principalType === "account" ? undefined : identityNameFor(integration.name, stackName);

@@ -40,7 +40,7 @@ export const s3BucketCorsConfigurationV2 = "aws:s3/bucketCorsConfigurationV2:Buc
 
 /** Every Pulumi dynamic resource registers under this one type; `props.resourceKind` says which of ours it is. */
 export const dynamicResource = "pulumi-nodejs:dynamic:Resource";
-/** Statement-level bucket policy: adds and removes only the statements whose Sid starts with `sidPrefix`. */
-export const bucketPolicyStatementsKind = "vendor-access:BucketPolicyStatements";
-/** Rule-level CORS: adds and removes only the rules whose ID is `ruleIdPrefix` or starts with `ruleIdPrefix--`. */
-export const bucketCorsRulesKind = "vendor-access:BucketCorsRules";
+/** Statement-level bucket policy: one stack's statements, each Sid `<integration>--<ownerKey>--<name>`. */
+export const bucketPolicyEntriesKind = "vendor-access:BucketPolicyEntries";
+/** Rule-level CORS: one stack's rules, each ID `<integration>--<ownerKey>`, optionally followed by `--<name>`. */
+export const bucketCorsEntriesKind = "vendor-access:BucketCorsEntries";

@@ -11,7 +11,16 @@ import type { StackConfig } from "../model/config";
 import { arnProblems } from "../model/policy/arnCatalog";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
 import { policyDocument, type PolicyDocument } from "../model/policy/document";
-import { planIntegration, PlanError, trustPolicy, type IntegrationPlan } from "../model/plan";
+import {
+  defaultOwnerKey,
+  legacyEntryIdPrefixFor,
+  planIntegration,
+  PlanError,
+  trustPolicy,
+  type IntegrationPlan,
+} from "../model/plan";
+import { entryIdPrefixFor, ownerKeyFor } from "../model/sharedDocuments/ownership";
+import { registerSharedBucketEntries } from "../resources/sharedBucketEntries";
 import { VendorIntegration, type Handoff } from "../resources/vendorIntegration";
 
 export interface VendorAccessOutputs {
@@ -22,8 +31,9 @@ export interface VendorAccessOutputs {
 export function planStack(
   config: StackConfig,
   stackName: string,
+  ownerKey = defaultOwnerKey(stackName),
 ): { plans: IntegrationPlan[]; buckets: PlannedBucket[] } {
-  const plans = config.integrations.map((integration) => planIntegration(integration, config, stackName));
+  const plans = config.integrations.map((integration) => planIntegration(integration, config, stackName, ownerKey));
   const byBucket = new Map<string, PlannedBucket>();
   for (const plan of plans) {
     for (const grant of plan.buckets) {
@@ -80,21 +90,52 @@ async function assertCallerAccount(accountId: string): Promise<void> {
   }
 }
 
+/** The warning synth and preview print once per stack when shared buckets are written without coordination. */
+export const uncoordinatedWarning =
+  "shared buckets: writes to a bucket policy or CORS configuration that other stacks also write are best effort " +
+  "without a coordination bucket. Set vendor-access:coordination to {bucket, region} (docs/shared-buckets.md, " +
+  "\"Coordination\") so that this stack's writers and other stacks' are linearised per document.";
+
 export async function deployVendorAccess(
   config: StackConfig,
   stackName = pulumi.getStack(),
 ): Promise<VendorAccessOutputs> {
-  const { plans, buckets } = planStack(config, stackName);
+  const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), stackName);
+  const { plans, buckets } = planStack(config, stackName, ownerKey);
   await assertDocumentsMatchCatalog(plans);
   await assertCallerAccount(config.accountId);
-  await assertExclusiveBucketsKeepLiveStatements(buckets, stackName);
+  const legacy = plans.map((plan) => ({
+    from: legacyEntryIdPrefixFor(plan.integration.name, stackName),
+    to: entryIdPrefixFor(plan.integration.name, ownerKey),
+  }));
+  await assertExclusiveBucketsKeepLiveStatements(buckets, ownerKey, legacy);
 
   const handoffs: Record<string, Handoff> = {};
+  const integrations = new Map<string, VendorIntegration>();
   for (const plan of plans) {
-    handoffs[plan.integration.name] = new VendorIntegration(plan.integration.name, { plan, stack: stackName }).handoff;
+    const integration = new VendorIntegration(plan.integration.name, { plan, stack: stackName });
+    integrations.set(plan.integration.name, integration);
+    handoffs[plan.integration.name] = integration.handoff;
   }
-  // Shared buckets are written statement by statement by each BucketGrant; exclusive ones whole, by the stack.
+  // Exclusive buckets are written whole by the stack; shared ones entry by entry, one resource per document.
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive"))
     new BucketDocuments(`bucket-${bucket.bucket}`, bucket);
+  const shared = buckets.filter((b) => b.policyMode === "shared");
+  if (shared.length > 0 && !config.coordination) void pulumi.log.warn(uncoordinatedWarning);
+  for (const bucket of shared) {
+    // Statements that name one of our roles wait for it: S3 refuses a principal that does not exist.
+    const namesRole = plans.filter(
+      (plan) =>
+        plan.principalType === "role" &&
+        bucket.contributions.some((c) => c.owner === plan.integration.name && c.statements.length > 0),
+    );
+    registerSharedBucketEntries({
+      bucket,
+      ownerKey,
+      legacy,
+      ...(config.coordination ? { coordination: config.coordination } : {}),
+      dependsOn: namesRole.map((plan) => integrations.get(plan.integration.name)!.roleTrust),
+    });
+  }
   return { handoffs };
 }

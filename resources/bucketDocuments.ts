@@ -2,15 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketPolicyMode } from "../model/config";
 import { policyDocument, toJson, type PolicyDocument, type PolicyStatement } from "../model/policy/document";
-import { PlanError, stackSlug, type CorsRule } from "../model/plan";
+import { PlanError, type CorsRule } from "../model/plan";
 import {
   bucketPolicyMaxBytes,
   canonicalStatement,
   parsePolicy,
   policyBytes,
-  vendorAccessOwner,
   type LiveStatement,
 } from "../model/sharedDocuments/merge";
+import { isUnderOwnerKey, migratedId, type LegacyPrefix } from "../model/sharedDocuments/ownership";
 
 export interface BucketContribution {
   /** Who contributes: the integration name, for error messages. */
@@ -102,20 +102,26 @@ export class BucketDocuments extends pulumi.ComponentResource {
 }
 
 /**
- * The statements of a live policy that an exclusive-mode stack would drop: everything that is neither in the
- * policy it will write nor written by this stack (Sid `<integration>--<stack>--`, even for a removed integration).
+ * The statements of a live policy that an exclusive-mode stack would drop: every statement that is not in the policy
+ * it will write, whatever its Sid, except those carrying this stack's owner key (an earlier `up` of this stack wrote
+ * them) and this stack's pre-owner-key statements that it now writes, unchanged, under the new Sid.
  */
 export function droppedLiveStatements(
   livePolicy: string | undefined,
   bucket: string,
   desired: readonly PolicyStatement[],
-  stackName: string,
+  ownerKey: string,
+  legacy: readonly LegacyPrefix[],
 ): LiveStatement[] {
   const live = parsePolicy(bucket, livePolicy);
   const kept = new Set(desired.map(canonicalStatement));
-  const ours = `--${stackSlug(stackName)}--`;
+  const migrated = (statement: LiveStatement) => {
+    const target = migratedId(typeof statement.Sid === "string" ? statement.Sid : undefined, legacy);
+    return target !== undefined && kept.has(canonicalStatement({ ...statement, Sid: target }));
+  };
   return (live?.Statement ?? []).filter(
-    (statement) => !kept.has(canonicalStatement(statement)) && !vendorAccessOwner(statement.Sid)?.endsWith(ours),
+    (statement) =>
+      !kept.has(canonicalStatement(statement)) && !isUnderOwnerKey(statement.Sid, ownerKey) && !migrated(statement),
   );
 }
 
@@ -136,7 +142,8 @@ async function liveBucketPolicy(bucket: string, region: string): Promise<string 
  */
 export async function assertExclusiveBucketsKeepLiveStatements(
   buckets: readonly PlannedBucket[],
-  stackName: string,
+  ownerKey: string,
+  legacy: readonly LegacyPrefix[],
 ): Promise<void> {
   const problems: string[] = [];
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {
@@ -145,7 +152,8 @@ export async function assertExclusiveBucketsKeepLiveStatements(
       await liveBucketPolicy(bucket.bucket, bucket.region),
       bucket.bucket,
       desired,
-      stackName,
+      ownerKey,
+      legacy,
     );
     if (dropped.length === 0) continue;
     problems.push(

@@ -1,30 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toJson } from "../model/policy/document";
-import { corsRuleIdPrefixFor, type BucketGrantPlan } from "../model/plan";
-import { BucketCorsRules } from "../providers/bucketCorsRules";
-import { BucketPolicyStatements } from "../providers/bucketPolicyStatements";
+import type { BucketGrantPlan } from "../model/plan";
 
 export interface BucketGrantArgs {
   plan: BucketGrantPlan;
-  /** The integration's Sid prefix (`plan.sidPrefix`): it owns the statements and, without the dashes, the CORS rule IDs. */
-  sidPrefix: string;
 }
 
 /**
- * The bucket side of one integration on one bucket: its access point and KMS grant, and the bucket-policy
- * statements and CORS rules it contributes. In shared mode (the default) it writes those itself, statement by
- * statement and rule by rule, so that integrations and stacks sharing a bucket never take the whole document
- * from each other; in exclusive mode the stack's BucketDocuments writes them.
+ * The bucket side of one integration on one bucket: its access point and KMS grant. Its bucket-policy statements
+ * and CORS rules are written per bucket for the whole stack: by the stack's BucketPolicyEntries and
+ * BucketCorsEntries in shared mode (resources/sharedBucketEntries.ts), by its BucketDocuments in exclusive mode.
  */
 export class BucketGrant extends pulumi.ComponentResource {
   readonly bucketName: string;
   readonly region: string;
   readonly accessPointArn?: pulumi.Output<string>;
-  /** Shared mode: this integration's statements in the bucket policy, when it has any. */
-  readonly policyStatements?: BucketPolicyStatements;
-  /** Shared mode: this integration's rules in the bucket's CORS configuration, when it has any. */
-  readonly corsRules?: BucketCorsRules;
 
   constructor(name: string, args: BucketGrantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vendor-access:index:BucketGrant", name, {}, opts);
@@ -68,38 +59,10 @@ export class BucketGrant extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    if (plan.bucket.bucketPolicyMode === "shared") {
-      if (plan.statements.length > 0) {
-        this.policyStatements = new BucketPolicyStatements(
-          `${name}-policy-statements`,
-          {
-            bucket: plan.bucket.name,
-            region: plan.bucket.region,
-            sidPrefix: args.sidPrefix,
-            statements: plan.statements,
-          },
-          { parent: this },
-        );
-      }
-      if (plan.corsRules.length > 0) {
-        this.corsRules = new BucketCorsRules(
-          `${name}-cors-rules`,
-          {
-            bucket: plan.bucket.name,
-            region: plan.bucket.region,
-            ruleIdPrefix: corsRuleIdPrefixFor(args.sidPrefix),
-            rules: plan.corsRules,
-          },
-          { parent: this },
-        );
-      }
-    }
     this.registerOutputs({
       bucketName: this.bucketName,
       region: this.region,
       accessPointArn: this.accessPointArn,
-      policyDrift: this.policyStatements?.drift,
-      corsDrift: this.corsRules?.drift,
     });
   }
 }

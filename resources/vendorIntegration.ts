@@ -47,12 +47,7 @@ export class VendorIntegration extends pulumi.ComponentResource {
     this.roleTrust = new RoleTrust(name, { plan, tags }, { parent: this });
     // `--` cannot occur in an integration name, so `<integration>--<bucket>` never collides across integrations.
     this.bucketGrants = plan.buckets.map(
-      (bucket) =>
-        new BucketGrant(
-          `${name}--${bucket.bucket.name}`,
-          { plan: bucket, sidPrefix: plan.sidPrefix },
-          { parent: this },
-        ),
+      (bucket) => new BucketGrant(`${name}--${bucket.bucket.name}`, { plan: bucket }, { parent: this }),
     );
     this.handoff = buildHandoff(plan, this.roleTrust, this.bucketGrants);
     this.registerOutputs({ handoff: this.handoff });

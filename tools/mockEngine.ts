@@ -18,6 +18,8 @@ export interface RecordedResource {
 
 export interface MockEnvironment {
   project: string;
+  /** The organisation (`pulumi.getOrganization()`): a self-managed backend's is "organization". */
+  organization?: string;
   stack: string;
   /** The account the mocked credentials belong to (what `aws.getCallerIdentity` returns). */
   callerAccountId: string;
@@ -166,7 +168,13 @@ export async function runUnderMocks<T>(program: () => Promise<T>, env: MockEnvir
       }
     },
   };
-  await pulumi.runtime.setMocks(mocks, env.project, env.stack, env.preview ?? false);
+  await pulumi.runtime.setMocks(
+    mocks,
+    env.project,
+    env.stack,
+    env.preview ?? false,
+    env.organization ?? "organization",
+  );
   pulumi.runtime.setAllConfig(env.config, env.secretKeys);
   recordRegistrations(resources);
 

@@ -1,7 +1,8 @@
 // Checks our statements and CORS rules against S3's grammar before they are written: S3-compatible test
 // servers (moto) accept malformed documents, and a bad write to a shared policy is everyone's outage.
 import type { CorsRule } from "../plan";
-import { namedError, ownsRuleId, ownsSid } from "./merge";
+import { namedError } from "./merge";
+import { isUnderOwnerKey } from "./ownership";
 
 // Plain arrays, not Sets: closure serialization cannot carry a Set's contents into the provider.
 const statementKeys: readonly string[] = [
@@ -95,14 +96,15 @@ function resourceProblems(resources: string[], bucket: string, where: string): s
 }
 
 /** Problems with one of our statements for `bucket`'s policy, each naming the statement; empty when valid. */
-export function statementProblems(statement: unknown, bucket: string, sidPrefix: string): string[] {
+export function statementProblems(statement: unknown, bucket: string, ownerKey: string): string[] {
   if (!isPlainObject(statement)) return ["statement: must be an object"];
   const where = `statement ${typeof statement.Sid === "string" ? statement.Sid : "(no Sid)"}`;
   const problems: string[] = [];
   for (const key of Object.keys(statement))
     if (!statementKeys.includes(key)) problems.push(`${where}: unknown element ${JSON.stringify(key)}`);
-  // Ownership is by Sid, so a statement without our prefix could never be updated or removed again.
-  if (!ownsSid(statement.Sid, sidPrefix)) problems.push(`${where}: Sid must start with ${JSON.stringify(sidPrefix)}`);
+  // Ownership is by Sid, so a statement without our owner key could never be updated or removed again.
+  if (!isUnderOwnerKey(statement.Sid, ownerKey))
+    problems.push(`${where}: Sid must be <integration>--${ownerKey}--<name>`);
   else if (!sidPattern.test(statement.Sid as string))
     problems.push(`${where}: Sid must be 1-128 letters, digits and hyphens`);
   if (statement.Effect !== "Allow" && statement.Effect !== "Deny")
@@ -133,8 +135,8 @@ export function statementProblems(statement: unknown, bucket: string, sidPrefix:
 }
 
 /** Problems with a set of our statements, including Sids that repeat; empty when all are valid. */
-export function statementsProblems(statements: readonly unknown[], bucket: string, sidPrefix: string): string[] {
-  const problems = statements.flatMap((statement) => statementProblems(statement, bucket, sidPrefix));
+export function statementsProblems(statements: readonly unknown[], bucket: string, ownerKey: string): string[] {
+  const problems = statements.flatMap((statement) => statementProblems(statement, bucket, ownerKey));
   const sids = statements
     .map((s) => (isPlainObject(s) ? s.Sid : undefined))
     .filter((sid): sid is string => typeof sid === "string");
@@ -144,15 +146,13 @@ export function statementsProblems(statements: readonly unknown[], bucket: strin
 }
 
 /** Problems with one of our CORS rules (Amazon S3 API Reference, CORSRule); empty when valid. */
-export function corsRuleProblems(rule: unknown, ruleIdPrefix: string): string[] {
+export function corsRuleProblems(rule: unknown, ownerKey: string): string[] {
   if (!isPlainObject(rule)) return ["CORS rule: must be an object"];
   const typed = rule as Partial<CorsRule>;
   const where = `CORS rule ${typeof typed.ID === "string" ? typed.ID : "(no ID)"}`;
   const problems: string[] = [];
-  if (!ownsRuleId(typed.ID, ruleIdPrefix))
-    problems.push(
-      `${where}: ID must be ${JSON.stringify(ruleIdPrefix)} or start with ${JSON.stringify(`${ruleIdPrefix}--`)}`,
-    );
+  if (!isUnderOwnerKey(typed.ID, ownerKey))
+    problems.push(`${where}: ID must be <integration>--${ownerKey}, optionally followed by --<name>`);
   else if ((typed.ID as string).length > 255) problems.push(`${where}: ID is longer than 255 characters`);
   const methods = stringList(typed.AllowedMethods);
   if (!methods) problems.push(`${where}: AllowedMethods must list at least one method`);
@@ -177,8 +177,8 @@ export function corsRuleProblems(rule: unknown, ruleIdPrefix: string): string[] 
   return problems;
 }
 
-export function corsRulesProblems(rules: readonly unknown[], ruleIdPrefix: string): string[] {
-  const problems = rules.flatMap((rule) => corsRuleProblems(rule, ruleIdPrefix));
+export function corsRulesProblems(rules: readonly unknown[], ownerKey: string): string[] {
+  const problems = rules.flatMap((rule) => corsRuleProblems(rule, ownerKey));
   const ids = rules
     .map((r) => (isPlainObject(r) ? r.ID : undefined))
     .filter((id): id is string => typeof id === "string");

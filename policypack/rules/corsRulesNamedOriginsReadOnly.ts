@@ -79,7 +79,7 @@ export const corsRulesNamedOriginsReadOnly: StackValidationPolicy = stackRule({
     "GET and HEAD unless the vendor's profile asks for more.",
   details:
     "Project rules: every rule of a dynamic resource, and rules of `BucketCorsConfiguration` (exclusive mode) or a `Bucket`'s `corsRules` " +
-    "whose ID starts with one of the stack's integrations (`<integration>--<stack>`); other CORS rules of the stack are not this rule's. The " +
+    "whose ID starts with one of the stack's integrations (`<integration>--<owner key>`); other CORS rules of the stack are not this rule's. The " +
     "vendor is found through the integration's role or user tags; the methods each vendor profile asks for are the pack's copy of the " +
     "program's (Isahit: GET), kept equal by a contract test. A rule whose vendor is unknown gets GET and HEAD only.",
   enforcementLevel: "mandatory",

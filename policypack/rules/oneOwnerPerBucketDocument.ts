@@ -51,10 +51,9 @@ export function writersOf(resource: ResourceUnderCheck): Writer[] {
         ...(isSet(props.corsRules) ? [writer("CORS configuration", "exclusive")] : []),
       ];
     case types.dynamicResource:
-      if (props.resourceKind === types.bucketPolicyStatementsKind)
-        return [writer("policy", "partial", props.sidPrefix)];
-      if (props.resourceKind === types.bucketCorsRulesKind)
-        return [writer("CORS configuration", "partial", props.ruleIdPrefix)];
+      if (props.resourceKind === types.bucketPolicyEntriesKind) return [writer("policy", "partial", props.ownerKey)];
+      if (props.resourceKind === types.bucketCorsEntriesKind)
+        return [writer("CORS configuration", "partial", props.ownerKey)];
       return [];
     default:
       return [];
@@ -70,15 +69,15 @@ export const oneOwnerPerBucketDocument: StackValidationPolicy = stackRule({
   details:
     "Two whole-document writers (`BucketPolicy`, a `Bucket`'s inline `policy`; `BucketCorsConfiguration`, its `V2` token, a `Bucket`'s " +
     "`corsRules`) on one bucket; a whole-document writer beside the project's statement- or rule-level resources (it wipes their entries); " +
-    "the same `sidPrefix`/`ruleIdPrefix` twice, one prefix that is a prefix of another, or none. Distinct prefixes on one bucket are fine. " +
+    "the same `ownerKey` twice (one stack writing a document through two resources), or none. Distinct owner keys on one bucket are fine. " +
     "Buckets are matched by name (`arn:aws:s3:::name` too); a bucket unknown during preview is skipped. Sees this stack only.",
   description:
     "No two resources manage the same bucket's policy or CORS configuration: at most one resource writes the whole document, and never beside " +
-    "statement- or rule-level resources, whose Sid or rule ID prefixes must not overlap.",
+    "statement- or rule-level resources, whose owner keys must differ.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
-    "Keep one owner per bucket document: merge the statements into one resource, or use statement-level resources with distinct prefixes.",
+    "Keep one owner per bucket document: merge the statements into one resource, or use statement-level resources with distinct owner keys.",
   check(resources, { report }) {
     const groups = new Map<string, Writer[]>();
     for (const writer of resources.flatMap(writersOf)) {
@@ -104,7 +103,7 @@ export const oneOwnerPerBucketDocument: StackValidationPolicy = stackRule({
           report(
             `bucket ${JSON.stringify(bucket)}: ${describe(writer)} replaces the whole ${document}, which wipes the ${entries} that ` +
               `${partial.map(describe).join(", ")} add${partial.length === 1 ? "s" : ""}. Remove it and contribute its ${entries} through a ` +
-              `${document === "policy" ? types.bucketPolicyStatementsKind : types.bucketCorsRulesKind} resource, or drop the ${entries}-level resources.`,
+              `${document === "policy" ? types.bucketPolicyEntriesKind : types.bucketCorsEntriesKind} resource, or drop the ${entries}-level resources.`,
             writer.resource,
           );
         }
@@ -114,7 +113,7 @@ export const oneOwnerPerBucketDocument: StackValidationPolicy = stackRule({
         const clash = partial.find(
           (other) => other !== writer && (other.prefix ?? "") !== "" && prefix.startsWith(other.prefix ?? ""),
         );
-        const prefixName = document === "policy" ? "sidPrefix" : "ruleIdPrefix";
+        const prefixName = "ownerKey";
         if (prefix === "") {
           report(
             `bucket ${JSON.stringify(bucket)}: ${describe(writer)} has no ${prefixName}, so it cannot tell its ${entries} from anyone else's. Give it a ${prefixName} unique to this stack and integration.`,

@@ -55,7 +55,7 @@ describe("bench minimum resources", () => {
   it("sorts registered kinds into terms and keeps unknown kinds apart", () => {
     const { terms, unaccounted } = oursByTerm({
       "aws:iam/role:Role": 2,
-      "vendor-access:BucketPolicyStatements": 3,
+      "vendor-access:BucketPolicyEntries": 3,
       "aws:s3/bucketPolicy:BucketPolicy": 1,
       "aws:sqs/queue:Queue": 1,
     });

@@ -1,9 +1,12 @@
 // Runs the program under mocks for a config given as plain data, the way the tests need it.
+import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { parseStackConfig } from "../../model/config";
 import { deployVendorAccess, type VendorAccessOutputs } from "../../program/vendorAccess";
 import { runUnderMocks, type MockRun, type RecordedResource } from "../../tools/mockEngine";
 
 export const testAccount = "111122223333";
+/** The owner key of the test stack as the program computes it under the mocks (organisation, project, stack). */
+export const testOwnerKey = ownerKeyFor("organization", "vendor-access", "test");
 
 export interface RawIntegration {
   name: string;

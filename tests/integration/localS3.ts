@@ -10,7 +10,7 @@ import {
   type BucketLocationConstraint,
   type CORSRule,
 } from "@aws-sdk/client-s3";
-import type { WriteOptions } from "../../providers/s3Documents";
+import type { OwnedEntriesOptions } from "../../providers/ownedEntries";
 
 /** The local endpoint run.ts started; refuses anything but loopback, so a stray run never reaches AWS. */
 export function localEndpoint(): string {
@@ -23,8 +23,17 @@ export function localEndpoint(): string {
   return endpoint;
 }
 
-/** Short settle and backoff: moto answers in milliseconds, far inside the settle window. */
-export const localWriteOptions: WriteOptions = { maxAttempts: 10, settleMs: 150, backoffMs: 40 };
+/** Short waits: moto answers in milliseconds and is strongly consistent; the fault suite sets its own. */
+export const localOptions: OwnedEntriesOptions = {
+  maxAttempts: 10,
+  backoffMs: 20,
+  settleMs: 300,
+  visibilityWaitMs: 1000,
+  principalWaitMs: 2000,
+  pollMs: 20,
+  connectTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+};
 
 export function client(region = "us-east-1"): S3Client {
   return new S3Client({ region, endpoint: localEndpoint(), forcePathStyle: true });

@@ -115,7 +115,7 @@ describe("policypack policyDocuments: one shape for every spelling IAM accepts",
     });
     it("skips only the statements that hold an unknown value", () => {
       const props = unknownCheckingProxy({
-        resourceKind: "vendor-access:BucketPolicyStatements",
+        resourceKind: "vendor-access:BucketPolicyEntries",
         bucket: "data",
         statements: [statement, { ...statement, Sid: "Later", Resource: [unknownString] }],
       });
@@ -153,13 +153,13 @@ describe("policypack policyDocuments: one shape for every spelling IAM accepts",
     assert.deepEqual(kinds("aws:kms/keyPolicy:KeyPolicy", { policy }), ["key@policy"]);
     assert.deepEqual(
       kinds("pulumi-nodejs:dynamic:Resource", {
-        resourceKind: "vendor-access:BucketPolicyStatements",
+        resourceKind: "vendor-access:BucketPolicyEntries",
         statements: [statement],
       }),
       ["bucket@statements"],
     );
     assert.deepEqual(
-      kinds("pulumi-nodejs:dynamic:Resource", { resourceKind: "vendor-access:BucketCorsRules", rules: [] }),
+      kinds("pulumi-nodejs:dynamic:Resource", { resourceKind: "vendor-access:BucketCorsEntries", rules: [] }),
       [],
     );
     assert.deepEqual(kinds("aws:s3/accessPoint:AccessPoint", { bucket: "data" }), []);

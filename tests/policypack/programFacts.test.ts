@@ -7,8 +7,8 @@ import { iamQuotas } from "../../model/policy/packing";
 import { bucketPolicyMaxBytes } from "../../model/sharedDocuments/merge";
 import { vendorProfiles } from "../../model/vendors";
 import { deployVendorAccess } from "../../program/vendorAccess";
-import { bucketCorsRulesKind as componentCorsKind } from "../../providers/bucketCorsRules";
-import { bucketPolicyStatementsKind as componentPolicyKind } from "../../providers/bucketPolicyStatements";
+import { bucketCorsEntriesKind as componentCorsKind } from "../../providers/bucketCorsEntries";
+import { bucketPolicyEntriesKind as componentPolicyKind } from "../../providers/bucketPolicyEntries";
 import { quotas, seedPrincipals, tagKeys, vendorCorsMethods } from "../../policypack/programFacts";
 import * as types from "../../policypack/resourceTypes";
 import { renderStack, type Render } from "../../tools/render";
@@ -36,8 +36,8 @@ describe("policypack program facts: the pack's copies equal the program's", () =
   });
 
   it("resource kinds: the shared-bucket dynamic resources' kinds", () => {
-    assert.equal(types.bucketPolicyStatementsKind, componentPolicyKind);
-    assert.equal(types.bucketCorsRulesKind, componentCorsKind);
+    assert.equal(types.bucketPolicyEntriesKind, componentPolicyKind);
+    assert.equal(types.bucketCorsEntriesKind, componentCorsKind);
   });
 
   it("type tokens: every token the pack names is the @pulumi/aws class's own", () => {

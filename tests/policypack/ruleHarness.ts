@@ -9,7 +9,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { bucketCorsRulesKind, bucketPolicyStatementsKind, dynamicResource } from "../../policypack/resourceTypes";
+import { bucketCorsEntriesKind, bucketPolicyEntriesKind, dynamicResource } from "../../policypack/resourceTypes";
 
 export interface RuleRun {
   violations: string[];
@@ -226,37 +226,35 @@ export const keyPolicy = documentResource("aws:kms/keyPolicy:KeyPolicy", (policy
 }));
 export const kmsKey = documentResource("aws:kms/key:Key", (policy) => ({ description: "vendor data key", policy }));
 
-/** The project's statement-level bucket policy resource (the contract of vendor-access:BucketPolicyStatements). */
+/** The project's statement-level bucket policy resource (the contract of vendor-access:BucketPolicyEntries). */
 export function bucketPolicyStatements(
   statements: object[],
-  options: { bucket?: string; sidPrefix?: string; name?: string } = {},
+  options: { bucket?: string; ownerKey?: string; name?: string } = {},
 ): StackResource {
   return {
     type: dynamicResource,
-    name: options.name ?? `statements-${options.sidPrefix ?? "vendor--test--"}`,
+    name: options.name ?? `statements-${options.ownerKey ?? "vendor--test--"}`,
     props: {
-      resourceKind: bucketPolicyStatementsKind,
+      resourceKind: bucketPolicyEntriesKind,
       bucket: options.bucket ?? "data",
       region: "us-east-1",
-      sidPrefix: options.sidPrefix ?? "vendor--test--",
+      ownerKey: options.ownerKey ?? "vendor--test--",
       statements,
     },
   };
 }
 
-/** The project's rule-level CORS resource (the contract of vendor-access:BucketCorsRules). */
-export function bucketCorsRules(
-  options: { bucket?: string; ruleIdPrefix?: string; name?: string } = {},
-): StackResource {
-  const prefix = options.ruleIdPrefix ?? "vendor--test";
+/** The project's rule-level CORS resource (the contract of vendor-access:BucketCorsEntries). */
+export function bucketCorsRules(options: { bucket?: string; ownerKey?: string; name?: string } = {}): StackResource {
+  const prefix = options.ownerKey ?? "vendor--test";
   return {
     type: dynamicResource,
     name: options.name ?? `cors-${prefix}`,
     props: {
-      resourceKind: bucketCorsRulesKind,
+      resourceKind: bucketCorsEntriesKind,
       bucket: options.bucket ?? "data",
       region: "us-east-1",
-      ruleIdPrefix: prefix,
+      ownerKey: prefix,
       rules: [
         {
           ID: prefix,

@@ -4,6 +4,11 @@ import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
+import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
+import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentProvider";
+
+/** The mocks' organisation, project and stack, as the program hashes them. */
+const key = ownerKeyFor("organization", "vendor-access", "dev");
 
 const account = "111122223333";
 const dynamicType = "pulumi-nodejs:dynamic:Resource";
@@ -81,39 +86,64 @@ describe("sharedBucket wiring: shared mode (the default)", () => {
     });
   });
 
-  it("gives each BucketGrant with statements its own BucketPolicyStatements, with the contract props", () => {
-    const statements = ofKind(resources, "vendor-access:BucketPolicyStatements");
+  it("registers one BucketPolicyEntries per bucket for the whole stack, Sids carrying the stack's owner key", () => {
+    const statements = ofKind(resources, "vendor-access:BucketPolicyEntries");
     assert.deepEqual(
       statements.map((r) => [r.name, r.parent]),
-      [["mlspace-shared--ml-datasets-policy-statements", "mlspace-shared--ml-datasets"]],
+      [["bucket-ml-datasets-policy-entries", null]],
     );
     const { __provider: code, ...props } = statements[0].props;
     assert.equal(typeof code, "string");
-    assert.deepEqual(Object.keys(props).sort(), ["bucket", "region", "resourceKind", "sidPrefix", "statements"]);
+    assert.deepEqual(Object.keys(props).sort(), [
+      "bucket",
+      "legacy",
+      "ownerKey",
+      "providerVersion",
+      "region",
+      "resourceKind",
+      "statements",
+    ]);
     assert.equal(props.bucket, "ml-datasets");
     assert.equal(props.region, "us-east-1");
-    assert.equal(props.sidPrefix, "mlspace-shared--dev--");
+    assert.equal(props.ownerKey, key);
+    assert.equal(props.providerVersion, sharedDocumentProviderVersion);
+    assert.deepEqual(props.legacy, [
+      { from: "mlspace-shared--dev", to: `mlspace-shared--${key}` },
+      { from: "isahit-annotation--dev", to: `isahit-annotation--${key}` },
+    ]);
     const list = props.statements as Record<string, unknown>[];
     assert.deepEqual(
       list.map((s) => s.Sid),
-      ["mlspace-shared--dev--ObjectAccess", "mlspace-shared--dev--ListUnderPrefix1"],
+      [`mlspace-shared--${key}--ObjectAccess`, `mlspace-shared--${key}--ListUnderPrefix1`],
     );
     assert.deepEqual(list[0].Principal, { AWS: "arn:aws:iam::444455556666:root" });
   });
 
-  it("gives each BucketGrant with CORS rules its own BucketCorsRules, with the contract props", () => {
-    const cors = ofKind(resources, "vendor-access:BucketCorsRules");
+  it("registers one BucketCorsEntries per bucket for the whole stack, rule IDs carrying the owner key", () => {
+    const cors = ofKind(resources, "vendor-access:BucketCorsEntries");
     assert.deepEqual(
       cors.map((r) => [r.name, r.parent]),
-      [["isahit-annotation--ml-datasets-cors-rules", "isahit-annotation--ml-datasets"]],
+      [["bucket-ml-datasets-cors-entries", null]],
     );
     const { __provider: _code, ...props } = cors[0].props;
-    assert.deepEqual(Object.keys(props).sort(), ["bucket", "region", "resourceKind", "ruleIdPrefix", "rules"]);
-    assert.equal(props.ruleIdPrefix, "isahit-annotation--dev");
+    assert.equal(props.ownerKey, key);
     assert.deepEqual(
       (props.rules as Record<string, unknown>[]).map((r) => [r.ID, r.AllowedMethods, r.AllowedOrigins]),
-      [["isahit-annotation--dev", ["GET"], ["https://lab.isahit.com", "https://work.isahit.com"]]],
+      [[`isahit-annotation--${key}`, ["GET"], ["https://lab.isahit.com", "https://work.isahit.com"]]],
     );
+  });
+
+  it("passes the coordination bucket from config to every shared-document resource", async function () {
+    this.timeout(60000);
+    const coordination = { bucket: "acme-vendor-access-coordination", region: "eu-west-1" };
+    const again = await run({
+      accountId: account,
+      coordination,
+      integrations: integrations({ name: "ml-datasets", region: "us-east-1" }),
+    });
+    const documents = again.filter((r) => r.type === dynamicType);
+    assert.equal(documents.length, 2);
+    for (const resource of documents) assert.deepEqual(resource.props.coordination, coordination);
   });
 
   it("registers no whole-document resource, so nothing else on the bucket is replaced", () => {
@@ -129,7 +159,7 @@ describe("sharedBucket wiring: shared mode (the default)", () => {
       { accountId: account, integrations: integrations({ name: "ml-datasets", region: "us-east-1" }) },
       { liveBucketPolicies: { "ml-datasets": live }, preview: true },
     );
-    assert.equal(ofKind(again, "vendor-access:BucketPolicyStatements").length, 1);
+    assert.equal(ofKind(again, "vendor-access:BucketPolicyEntries").length, 1);
   });
 });
 
@@ -150,12 +180,12 @@ describe("sharedBucket wiring: exclusive mode", () => {
     assert.deepEqual(document.Statement[0], denyInsecure);
     assert.deepEqual(
       document.Statement.slice(1).map((s: { Sid: string }) => s.Sid),
-      ["mlspace-shared--dev--ObjectAccess", "mlspace-shared--dev--ListUnderPrefix1"],
+      [`mlspace-shared--${key}--ObjectAccess`, `mlspace-shared--${key}--ListUnderPrefix1`],
     );
     const cors = ofType(resources, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration");
     assert.deepEqual(
       (cors[0].props.corsRules as { id: string }[]).map((r) => r.id),
-      ["isahit-annotation--dev"],
+      [`isahit-annotation--${key}`],
     );
     assert.deepEqual(
       resources.filter((r) => r.type === dynamicType),
@@ -203,16 +233,19 @@ describe("sharedBucket wiring: exclusive mode", () => {
     assert.match(failure.message, /add them to that bucket's baselineStatements/);
   });
 
-  it("lets the stack drop its own statements, also those of an integration it no longer has", async function () {
+  it("lets the stack drop statements under its own owner key, and lists another stack's whatever its Sid", async function () {
     this.timeout(60000);
     const ownOld = {
-      Sid: "aquarium-labels--dev--ObjectAccess",
+      Sid: `aquarium-labels--${key}--ObjectAccess`,
       Effect: "Allow",
       Principal: { AWS: "arn:aws:iam::123456789012:root" },
       Action: "s3:GetObject",
       Resource: "arn:aws:s3:::ml-datasets/*",
     };
-    const otherStack = { ...ownOld, Sid: "aquarium-labels--prod--ObjectAccess" };
+    const otherStack = {
+      ...ownOld,
+      Sid: `aquarium-labels--${ownerKeyFor("organization", "vendor-access", "prod")}--ObjectAccess`,
+    };
     const ok = JSON.stringify({ Statement: [denyInsecure, ownOld] });
     assert.ok(
       (
@@ -228,7 +261,7 @@ describe("sharedBucket wiring: exclusive mode", () => {
         { accountId: account, integrations: withBaseline(exclusive) },
         { liveBucketPolicies: { "ml-datasets": foreignStack }, preview: true },
       ),
-      /1 statement this stack would drop:\n {4}- Sid aquarium-labels--prod--ObjectAccess/,
+      /1 statement this stack would drop:\n {4}- Sid aquarium-labels--[0-9a-f]{10}--ObjectAccess/,
     );
   });
 
@@ -258,7 +291,7 @@ describe("sharedBucket wiring: exclusive mode", () => {
       ],
     });
     assert.deepEqual(
-      ofKind(resources, "vendor-access:BucketPolicyStatements").map((r) => r.props.bucket),
+      ofKind(resources, "vendor-access:BucketPolicyEntries").map((r) => r.props.bucket),
       ["ml-datasets"],
     );
     assert.deepEqual(

@@ -4,7 +4,15 @@ import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { runUnderMocks, isSecretWrapper } from "../../tools/mockEngine";
-import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testAccount } from "../helpers/program";
+import {
+  documentProp,
+  onlyOfType,
+  ofType,
+  runProgram,
+  stackConfig,
+  testAccount,
+  testOwnerKey,
+} from "../helpers/program";
 
 const aquarium = (buckets: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
   name: "aquarium-labels",
@@ -69,11 +77,11 @@ describe("VendorIntegration", () => {
     assert.deepEqual(
       documentProp(policy, "policy").Statement.map((s) => s.Sid),
       [
-        "mlspace-shared--test--ObjectAccess",
-        "mlspace-shared--test--ListUnderPrefix1",
-        "aihub-drive--test--ObjectAccess",
-        "aihub-drive--test--ListUnderPrefix1",
-        "aihub-drive--test--BucketAccess",
+        `mlspace-shared--${testOwnerKey}--ObjectAccess`,
+        `mlspace-shared--${testOwnerKey}--ListUnderPrefix1`,
+        `aihub-drive--${testOwnerKey}--ObjectAccess`,
+        `aihub-drive--${testOwnerKey}--ListUnderPrefix1`,
+        `aihub-drive--${testOwnerKey}--BucketAccess`,
       ],
     );
   });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { planIntegration } from "../../../model/plan";
+import { defaultOwnerKey, planIntegration } from "../../../model/plan";
 import { parseStackConfig } from "../../../model/config";
 import {
   corsRuleProblems,
@@ -8,7 +8,8 @@ import {
   statementsProblems,
 } from "../../../model/sharedDocuments/validate";
 
-const prefix = "mlspace-shared--dev--";
+const key = "0a1b2c3d4e";
+const prefix = `mlspace-shared--${key}--`;
 const valid = {
   Sid: `${prefix}ObjectAccess`,
   Effect: "Allow",
@@ -43,7 +44,7 @@ describe("sharedDocuments/validate: statements", () => {
     for (const integration of config.integrations) {
       const plan = planIntegration(integration, config, "dev");
       assert.ok(plan.buckets[0].statements.length > 0);
-      assert.deepEqual(statementsProblems(plan.buckets[0].statements, "ml-datasets", plan.sidPrefix), []);
+      assert.deepEqual(statementsProblems(plan.buckets[0].statements, "ml-datasets", defaultOwnerKey("dev")), []);
     }
   });
 
@@ -54,13 +55,13 @@ describe("sharedDocuments/validate: statements", () => {
       { AWS: ["111122223333", "arn:aws:iam::111122223333:role/a"] },
       { Service: "logging.s3.amazonaws.com" },
     ]) {
-      assert.deepEqual(statementProblems({ ...valid, Principal: principal }, "ml-datasets", prefix), []);
+      assert.deepEqual(statementProblems({ ...valid, Principal: principal }, "ml-datasets", key), []);
     }
   });
 
   it("needs a Principal, an Action and a Resource, each exactly once", () => {
     const { Principal: _p, Action: _a, ...bare } = valid;
-    assert.deepEqual(statementProblems({ ...bare, NotResource: ["arn:aws:s3:::ml-datasets"] }, "ml-datasets", prefix), [
+    assert.deepEqual(statementProblems({ ...bare, NotResource: ["arn:aws:s3:::ml-datasets"] }, "ml-datasets", key), [
       `statement ${prefix}ObjectAccess: needs exactly one of Principal and NotPrincipal`,
       `statement ${prefix}ObjectAccess: needs exactly one of Action and NotAction`,
       `statement ${prefix}ObjectAccess: needs exactly one of Resource and NotResource`,
@@ -79,7 +80,7 @@ describe("sharedDocuments/validate: statements", () => {
         Extra: 1,
       },
       "ml-datasets",
-      prefix,
+      key,
     );
     assert.equal(problems.length, 6);
     for (const pattern of [
@@ -99,23 +100,23 @@ describe("sharedDocuments/validate: statements", () => {
 
   it("refuses a Sid we would not own and a Sid used twice", () => {
     assert.match(
-      statementProblems({ ...valid, Sid: "ObjectAccess" }, "ml-datasets", prefix)[0],
-      /Sid must start with "mlspace-shared--dev--"/,
+      statementProblems({ ...valid, Sid: "ObjectAccess" }, "ml-datasets", key)[0],
+      /Sid must be <integration>--0a1b2c3d4e--<name>/,
     );
     assert.match(
-      statementProblems({ ...valid, Sid: `${prefix}has space` }, "ml-datasets", prefix)[0],
+      statementProblems({ ...valid, Sid: `${prefix}has space` }, "ml-datasets", key)[0],
       /letters, digits and hyphens/,
     );
-    assert.deepEqual(statementsProblems([valid, valid], "ml-datasets", prefix), [
+    assert.deepEqual(statementsProblems([valid, valid], "ml-datasets", key), [
       `statement ${prefix}ObjectAccess: Sid is used more than once`,
     ]);
-    assert.deepEqual(statementProblems("text", "ml-datasets", prefix), ["statement: must be an object"]);
+    assert.deepEqual(statementProblems("text", "ml-datasets", key), ["statement: must be an object"]);
   });
 });
 
 describe("sharedDocuments/validate: CORS rules", () => {
   const rule = {
-    ID: "isahit--dev",
+    ID: `isahit--${key}`,
     AllowedMethods: ["GET"],
     AllowedOrigins: ["https://lab.isahit.com"],
     AllowedHeaders: ["*"],
@@ -124,22 +125,17 @@ describe("sharedDocuments/validate: CORS rules", () => {
   };
 
   it("accepts a rule with an ID we own", () => {
-    assert.deepEqual(corsRuleProblems(rule, "isahit--dev"), []);
-    assert.deepEqual(corsRuleProblems({ ...rule, ID: "isahit--dev--eu" }, "isahit--dev"), []);
+    assert.deepEqual(corsRuleProblems(rule, key), []);
+    assert.deepEqual(corsRuleProblems({ ...rule, ID: `isahit--${key}--eu` }, key), []);
   });
 
   it("refuses bad methods, missing origins, bad max age and a repeated ID", () => {
     const problems = corsRuleProblems(
       { ...rule, AllowedMethods: ["OPTIONS"], AllowedOrigins: [], MaxAgeSeconds: -1, ExposeHeaders: [""] },
-      "isahit--dev",
+      key,
     );
     assert.equal(problems.length, 4);
-    assert.deepEqual(corsRulesProblems([rule, rule], "isahit--dev"), [
-      "CORS rule isahit--dev: ID is used more than once",
-    ]);
-    assert.match(
-      corsRuleProblems({ ...rule, ID: `isahit--dev--${"x".repeat(250)}` }, "isahit--dev")[0],
-      /longer than 255/,
-    );
+    assert.deepEqual(corsRulesProblems([rule, rule], key), [`CORS rule isahit--${key}: ID is used more than once`]);
+    assert.match(corsRuleProblems({ ...rule, ID: `isahit--${key}--${"x".repeat(250)}` }, key)[0], /longer than 255/);
   });
 });

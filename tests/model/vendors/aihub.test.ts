@@ -4,7 +4,7 @@ import { aihub } from "../../../model/vendors/aihub";
 import { deployVendorAccess } from "../../../program/vendorAccess";
 import { parseStackConfig } from "../../../model/config";
 import { runUnderMocks } from "../../../tools/mockEngine";
-import { documentProp, onlyOfType, ofType, runProgram, stackConfig } from "../../helpers/program";
+import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testOwnerKey } from "../../helpers/program";
 
 const readWrite = [
   "s3:AbortMultipartUpload",
@@ -47,7 +47,11 @@ describe("vendors/aihub", () => {
     const statements = documentProp(bucketPolicy, "policy").Statement;
     assert.deepEqual(
       statements.map((s) => s.Sid),
-      ["aihub-drive--test--ObjectAccess", "aihub-drive--test--ListUnderPrefix1", "aihub-drive--test--BucketAccess"],
+      [
+        `aihub-drive--${testOwnerKey}--ObjectAccess`,
+        `aihub-drive--${testOwnerKey}--ListUnderPrefix1`,
+        `aihub-drive--${testOwnerKey}--BucketAccess`,
+      ],
     );
     for (const statement of statements)
       assert.deepEqual(statement.Principal, { AWS: "arn:aws:iam::111122223333:role/aihub-drive-test" });

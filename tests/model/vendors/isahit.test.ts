@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { defaultAccessPointName } from "../../../model/plan";
 import { isahit } from "../../../model/vendors/isahit";
-import { documentProp, onlyOfType, runProgram, stackConfig } from "../../helpers/program";
+import { documentProp, onlyOfType, runProgram, stackConfig, testOwnerKey } from "../../helpers/program";
 
 const integration = (extra: Record<string, unknown> = {}) => ({
   name: "isahit-lab",
@@ -74,7 +74,7 @@ describe("vendors/isahit", () => {
     assert.equal(cors.props.region, "eu-west-3");
     assert.deepEqual(cors.props.corsRules, [
       {
-        id: "isahit-lab--test",
+        id: `isahit-lab--${testOwnerKey}`,
         allowedMethods: ["GET"],
         allowedOrigins: ["https://lab.isahit.com", "https://work.isahit.com"],
         allowedHeaders: ["*"],

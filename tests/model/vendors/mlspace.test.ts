@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { parseStackConfig } from "../../../model/config";
 import { planIntegration } from "../../../model/plan";
 import { mlspace } from "../../../model/vendors/mlspace";
-import { documentProp, onlyOfType, ofType, runProgram, stackConfig } from "../../helpers/program";
+import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testOwnerKey } from "../../helpers/program";
 
 const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const integration = (extra: Record<string, unknown> = {}) => ({
@@ -34,14 +34,14 @@ describe("vendors/mlspace", () => {
     const principal = { AWS: "arn:aws:iam::444455556666:root" };
     assert.deepEqual(policy.Statement, [
       {
-        Sid: "mlspace-shared--test--ObjectAccess",
+        Sid: `mlspace-shared--${testOwnerKey}--ObjectAccess`,
         Effect: "Allow",
         Principal: principal,
         Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"],
         Resource: ["arn:aws:s3:::ml-datasets/mlspace/*"],
       },
       {
-        Sid: "mlspace-shared--test--ListUnderPrefix1",
+        Sid: `mlspace-shared--${testOwnerKey}--ListUnderPrefix1`,
         Effect: "Allow",
         Principal: principal,
         Action: ["s3:ListBucket"],

@@ -15,7 +15,7 @@ const isahitRole: StackResource = {
   },
 };
 const withRule = (rule: Record<string, unknown>, ruleIdPrefix = "isahit-annotation--dev"): StackResource => {
-  const resource = bucketCorsRules({ ruleIdPrefix });
+  const resource = bucketCorsRules({ ownerKey: ruleIdPrefix });
   const [base] = (resource.props.rules as Record<string, unknown>[]) ?? [];
   return { ...resource, props: { ...resource.props, rules: [{ ...base, ...rule }] } };
 };

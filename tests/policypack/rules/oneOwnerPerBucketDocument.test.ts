@@ -64,12 +64,12 @@ describe("policypack rule one-owner-per-bucket-document", () => {
       assert.deepEqual(await violations([{ ...bucket, props: { bucket: "data" } }, bucketPolicy("data-policy")]), []);
     });
 
-    it("accepts statement-level resources with distinct sidPrefix on one bucket", async () =>
+    it("accepts statement-level resources with distinct ownerKey on one bucket", async () =>
       assert.deepEqual(
         await violations([
-          bucketPolicyStatements([read("mlspace-shared--dev--Read")], { sidPrefix: "mlspace-shared--dev--" }),
-          bucketPolicyStatements([read("aihub-drive--dev--Read")], { sidPrefix: "aihub-drive--dev--" }),
-          bucketPolicyStatements([read("mlspace-shared--prod--Read")], { sidPrefix: "mlspace-shared--prod--" }),
+          bucketPolicyStatements([read("mlspace-shared--dev--Read")], { ownerKey: "mlspace-shared--dev--" }),
+          bucketPolicyStatements([read("aihub-drive--dev--Read")], { ownerKey: "aihub-drive--dev--" }),
+          bucketPolicyStatements([read("mlspace-shared--prod--Read")], { ownerKey: "mlspace-shared--prod--" }),
         ]),
         [],
       ));
@@ -77,7 +77,7 @@ describe("policypack rule one-owner-per-bucket-document", () => {
     it("rejects an exclusive BucketPolicy beside statement-level resources: it wipes their statements", async () => {
       const found = await violations([
         bucketPolicyStatements([read("mlspace-shared--dev--Read")], {
-          sidPrefix: "mlspace-shared--dev--",
+          ownerKey: "mlspace-shared--dev--",
           name: "mlspace-statements",
         }),
         bucketPolicy("exclusive"),
@@ -85,20 +85,20 @@ describe("policypack rule one-owner-per-bucket-document", () => {
       assert.equal(found.length, 1);
       assert.match(
         found[0],
-        /^exclusive: bucket "data": exclusive \(aws:s3\/bucketPolicy:BucketPolicy\) replaces the whole policy, which wipes the statements that mlspace-statements \(vendor-access:BucketPolicyStatements\) adds/,
+        /^exclusive: bucket "data": exclusive \(aws:s3\/bucketPolicy:BucketPolicy\) replaces the whole policy, which wipes the statements that mlspace-statements \(vendor-access:BucketPolicyEntries\) adds/,
       );
     });
 
-    it("rejects the same sidPrefix twice, and a sidPrefix that is a prefix of another", async () => {
+    it("rejects the same ownerKey twice, and a ownerKey that is a prefix of another", async () => {
       const same = await violations([
-        bucketPolicyStatements([read("x--dev--Read")], { sidPrefix: "x--dev--", name: "one" }),
-        bucketPolicyStatements([read("x--dev--Write")], { sidPrefix: "x--dev--", name: "two" }),
+        bucketPolicyStatements([read("x--dev--Read")], { ownerKey: "x--dev--", name: "one" }),
+        bucketPolicyStatements([read("x--dev--Write")], { ownerKey: "x--dev--", name: "two" }),
       ]);
       assert.equal(same.length, 2);
-      assert.match(same[0], /^one: bucket "data": one .* and two .* both use sidPrefix "x--dev--"/);
+      assert.match(same[0], /^one: bucket "data": one .* and two .* both use ownerKey "x--dev--"/);
       const nested = await violations([
-        bucketPolicyStatements([read("x-Read")], { sidPrefix: "x-", name: "short" }),
-        bucketPolicyStatements([read("x-y-Read")], { sidPrefix: "x-y-", name: "long" }),
+        bucketPolicyStatements([read("x-Read")], { ownerKey: "x-", name: "short" }),
+        bucketPolicyStatements([read("x-y-Read")], { ownerKey: "x-y-", name: "long" }),
       ]);
       assert.deepEqual(
         nested.map((v) => v.split(":")[0]),
@@ -107,9 +107,9 @@ describe("policypack rule one-owner-per-bucket-document", () => {
       assert.match(nested[0], /the second is a prefix of the first/);
     });
 
-    it("rejects a statement-level resource without a sidPrefix", async () => {
-      const found = await violations([bucketPolicyStatements([read("Read")], { sidPrefix: "", name: "unprefixed" })]);
-      assert.match(found[0], /^unprefixed: .* has no sidPrefix/);
+    it("rejects a statement-level resource without a ownerKey", async () => {
+      const found = await violations([bucketPolicyStatements([read("Read")], { ownerKey: "", name: "unprefixed" })]);
+      assert.match(found[0], /^unprefixed: .* has no ownerKey/);
     });
 
     it("skips a resource whose bucket is unknown during preview", async () => {
@@ -133,26 +133,26 @@ describe("policypack rule one-owner-per-bucket-document", () => {
     });
     it("rejects an exclusive CORS configuration beside rule-level resources", async () => {
       const found = await violations([
-        bucketCorsRules({ ruleIdPrefix: "isahit-annotation--dev", name: "isahit-cors" }),
+        bucketCorsRules({ ownerKey: "isahit-annotation--dev", name: "isahit-cors" }),
         cors("exclusive-cors"),
       ]);
       assert.equal(found.length, 1);
       assert.match(
         found[0],
-        /^exclusive-cors: .* wipes the rules that isahit-cors \(vendor-access:BucketCorsRules\) adds/,
+        /^exclusive-cors: .* wipes the rules that isahit-cors \(vendor-access:BucketCorsEntries\) adds/,
       );
     });
-    it("accepts rule-level resources with distinct ruleIdPrefix, and rejects a repeated one", async () => {
+    it("accepts rule-level resources with distinct ownerKey, and rejects a repeated one", async () => {
       assert.deepEqual(
-        await violations([bucketCorsRules({ ruleIdPrefix: "a--dev" }), bucketCorsRules({ ruleIdPrefix: "b--dev" })]),
+        await violations([bucketCorsRules({ ownerKey: "a--dev" }), bucketCorsRules({ ownerKey: "b--dev" })]),
         [],
       );
       const found = await violations([
-        bucketCorsRules({ ruleIdPrefix: "a--dev", name: "one" }),
-        bucketCorsRules({ ruleIdPrefix: "a--dev", name: "two" }),
+        bucketCorsRules({ ownerKey: "a--dev", name: "one" }),
+        bucketCorsRules({ ownerKey: "a--dev", name: "two" }),
       ]);
       assert.equal(found.length, 2);
-      assert.match(found[0], /both use ruleIdPrefix "a--dev"/);
+      assert.match(found[0], /both use ownerKey "a--dev"/);
     });
     it("keeps the policy and the CORS configuration apart: one owner of each is fine", async () =>
       assert.deepEqual(await violations([bucketPolicy("data-policy"), cors("data-cors")]), []));

@@ -1,21 +1,25 @@
-// BucketCorsRules' provider against a real S3 API (moto_server, started by run.ts).
+// BucketCorsEntries' provider against a real S3 API (moto_server, started by run.ts).
 import * as assert from "node:assert/strict";
 import type { CORSRule } from "@aws-sdk/client-s3";
 import type { CorsRule } from "../../model/plan";
 import {
-  bucketCorsRulesKind,
-  createBucketCorsRulesProvider,
-  type BucketCorsRulesInputs,
-  type BucketCorsRulesOutputs,
-} from "../../providers/bucketCorsRules";
+  bucketCorsEntriesKind,
+  createBucketCorsEntriesProvider,
+  type BucketCorsEntriesInputs,
+} from "../../providers/bucketCorsEntries";
+import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentProvider";
+import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { ownedCorsRules, sameCorsRules, type LiveCorsRule } from "../../model/sharedDocuments/merge";
 import { serializeAndLoad } from "../providers/serializedProvider";
-import { createBucket, getCors, localEndpoint, localWriteOptions, putCors } from "./localS3";
+import { createBucket, getCors, localEndpoint, localOptions, putCors } from "./localS3";
 
-type Provider = ReturnType<typeof createBucketCorsRulesProvider>;
+type Provider = ReturnType<typeof createBucketCorsEntriesProvider>;
 
-const dev = "isahit-annotation--dev";
-const prod = "isahit-annotation--prod";
+/** A rule ID `<integration>--<owner key>` for a stack of the integration test project. */
+const idOf = (integration: string, stack: string) =>
+  `${integration}--${ownerKeyFor("organization", "vendor-access-it", stack)}`;
+const dev = idOf("isahit-annotation", "dev");
+const prod = idOf("isahit-annotation", "prod");
 
 function rule(id: string, origins = ["https://lab.isahit.com", "https://work.isahit.com"]): CorsRule {
   return {
@@ -28,11 +32,19 @@ function rule(id: string, origins = ["https://lab.isahit.com", "https://work.isa
   };
 }
 
-function inputs(bucket: string, ruleIdPrefix: string, rules: CorsRule[]): BucketCorsRulesInputs {
-  return { resourceKind: bucketCorsRulesKind, bucket, region: "us-east-1", ruleIdPrefix, rules };
+function inputs(bucket: string, ruleIdPrefix: string, rules: CorsRule[]): BucketCorsEntriesInputs {
+  return {
+    resourceKind: bucketCorsEntriesKind,
+    providerVersion: sharedDocumentProviderVersion,
+    bucket,
+    region: "us-east-1",
+    ownerKey: ruleIdPrefix.split("--")[1],
+    legacy: [],
+    rules,
+  };
 }
 
-const state = (input: BucketCorsRulesInputs): BucketCorsRulesOutputs => ({ ...input, drift: [] });
+const state = (input: BucketCorsEntriesInputs): BucketCorsEntriesInputs => ({ ...input, drift: [] });
 
 /** The customer's own rules: one with an ID, one without. */
 const customerRules: CORSRule[] = [
@@ -76,12 +88,12 @@ before(() => {
 });
 
 for (const variant of ["in-process", "serialized"] as const) {
-  describe(`BucketCorsRules on S3 (${variant} provider): a bucket with a customer's CORS rules`, () => {
+  describe(`BucketCorsEntries on S3 (${variant} provider): a bucket with a customer's CORS rules`, () => {
     let provider: Provider;
     let bucket: string;
     before(async function () {
       this.timeout(60000);
-      const fresh = createBucketCorsRulesProvider(localWriteOptions);
+      const fresh = createBucketCorsEntriesProvider(localOptions);
       provider = variant === "serialized" ? (await serializeAndLoad(fresh)).provider : fresh;
       bucket = await createBucket("cors-foreign");
       await putCors(bucket, customerRules);
@@ -89,7 +101,7 @@ for (const variant of ["in-process", "serialized"] as const) {
 
     it("adds ours, leaving the customer's rules intact", async () => {
       const created = await provider.create(inputs(bucket, dev, [rule(dev)]));
-      assert.equal(created.id, `${bucket}/${dev}`);
+      assert.equal(created.id, `${bucket}/us-east-1/${dev.split("--")[1]}`);
       assert.ok(sameCorsRules(await ours(bucket, dev), [rule(dev)]));
       await assertCustomerIntact(bucket, [dev]);
     });
@@ -111,10 +123,10 @@ for (const variant of ["in-process", "serialized"] as const) {
   });
 }
 
-describe("BucketCorsRules on S3: two stacks on one bucket, interleaved", () => {
+describe("BucketCorsEntries on S3: two stacks on one bucket, interleaved", () => {
   it("keeps each stack's rules through the other's changes, then deletes the empty configuration", async () => {
-    const devProvider = createBucketCorsRulesProvider(localWriteOptions);
-    const prodProvider = createBucketCorsRulesProvider(localWriteOptions);
+    const devProvider = createBucketCorsEntriesProvider(localOptions);
+    const prodProvider = createBucketCorsEntriesProvider(localOptions);
     const bucket = await createBucket("cors-two-stacks");
     await devProvider.create(inputs(bucket, dev, [rule(dev)]));
     await prodProvider.create(inputs(bucket, prod, [rule(prod, ["https://lab.isahit.com"])]));
@@ -137,14 +149,14 @@ describe("BucketCorsRules on S3: two stacks on one bucket, interleaved", () => {
   });
 });
 
-describe("BucketCorsRules on S3: concurrent writers racing on one bucket", () => {
+describe("BucketCorsEntries on S3: concurrent writers racing on one bucket", () => {
   it("loses no rule when five stacks write at once", async function () {
     this.timeout(120000);
     const bucket = await createBucket("cors-race");
     await putCors(bucket, customerRules);
     const writers = Array.from({ length: 5 }, (_, i) => ({
-      provider: createBucketCorsRulesProvider(localWriteOptions),
-      prefix: `vendor${i}--race`,
+      provider: createBucketCorsEntriesProvider(localOptions),
+      prefix: idOf(`vendor${i}`, `race${i}`),
     }));
     await Promise.all(writers.map(({ provider, prefix }) => provider.create(inputs(bucket, prefix, [rule(prefix)]))));
     for (const { prefix } of writers)
@@ -156,14 +168,14 @@ describe("BucketCorsRules on S3: concurrent writers racing on one bucket", () =>
   });
 });
 
-describe("BucketCorsRules on S3: drift and missing buckets", () => {
+describe("BucketCorsEntries on S3: drift and missing buckets", () => {
   it("reports a rule removed out of band, and the update restores it", async () => {
-    const provider = createBucketCorsRulesProvider(localWriteOptions);
+    const provider = createBucketCorsEntriesProvider(localOptions);
     const bucket = await createBucket("cors-drift");
     await putCors(bucket, customerRules);
     const created = await provider.create(inputs(bucket, dev, [rule(dev)]));
     await putCors(bucket, customerRules);
-    const read = await provider.read!(created.id, created.outs as BucketCorsRulesOutputs);
+    const read = await provider.read!(created.id, created.outs as BucketCorsEntriesInputs);
     assert.deepEqual(read.props!.drift, [`CORS rule ${dev} was removed out of band`]);
     assert.equal((await provider.diff!(created.id, read.props!, inputs(bucket, dev, [rule(dev)]))).changes, true);
     await provider.update!(created.id, read.props!, inputs(bucket, dev, [rule(dev)]));
@@ -172,9 +184,9 @@ describe("BucketCorsRules on S3: drift and missing buckets", () => {
   });
 
   it("fails create on a missing bucket with an error that says so", async () => {
-    const provider = createBucketCorsRulesProvider(localWriteOptions);
+    const provider = createBucketCorsEntriesProvider(localOptions);
     await assert.rejects(provider.create(inputs("it-missing-cors-bucket", dev, [rule(dev)])), {
-      name: "BucketNotFoundError",
+      name: "DocumentNotFoundError",
       message: /bucket it-missing-cors-bucket does not exist in us-east-1/,
     });
   });

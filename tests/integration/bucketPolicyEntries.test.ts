@@ -1,20 +1,24 @@
-// BucketPolicyStatements' provider against a real S3 API (moto_server, started by run.ts).
+// BucketPolicyEntries' provider against a real S3 API (moto_server, started by run.ts).
 import * as assert from "node:assert/strict";
 import type { PolicyStatement } from "../../model/policy/document";
 import {
-  bucketPolicyStatementsKind,
-  createBucketPolicyStatementsProvider,
-  type BucketPolicyStatementsInputs,
-  type BucketPolicyStatementsOutputs,
-} from "../../providers/bucketPolicyStatements";
+  bucketPolicyEntriesKind,
+  createBucketPolicyEntriesProvider,
+  type BucketPolicyEntriesInputs,
+} from "../../providers/bucketPolicyEntries";
+import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentProvider";
+import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { foreignStatements, ownedStatements, type LivePolicy } from "../../model/sharedDocuments/merge";
 import { serializeAndLoad } from "../providers/serializedProvider";
-import { createBucket, getPolicy, getPolicyText, localEndpoint, localWriteOptions, putPolicy } from "./localS3";
+import { createBucket, getPolicy, getPolicyText, localEndpoint, localOptions, putPolicy } from "./localS3";
 
-type Provider = ReturnType<typeof createBucketPolicyStatementsProvider>;
+type Provider = ReturnType<typeof createBucketPolicyEntriesProvider>;
 
-const dev = "aquarium-labels--dev--";
-const prod = "mlspace-shared--prod--";
+/** A Sid prefix `<integration>--<owner key>--` for a stack of the integration test project. */
+const prefixOf = (integration: string, stack: string) =>
+  `${integration}--${ownerKeyFor("organization", "vendor-access-it", stack)}--`;
+const dev = prefixOf("aquarium-labels", "dev");
+const prod = prefixOf("mlspace-shared", "prod");
 
 function statement(sidPrefix: string, name: string, bucket: string, actions = ["s3:GetObject"]): PolicyStatement {
   return {
@@ -31,8 +35,17 @@ function inputs(
   sidPrefix: string,
   statements: PolicyStatement[],
   region = "us-east-1",
-): BucketPolicyStatementsInputs {
-  return { resourceKind: bucketPolicyStatementsKind, bucket, region, sidPrefix, statements };
+): BucketPolicyEntriesInputs {
+  const ownerKey = sidPrefix.split("--")[1];
+  return {
+    resourceKind: bucketPolicyEntriesKind,
+    providerVersion: sharedDocumentProviderVersion,
+    bucket,
+    region,
+    ownerKey,
+    legacy: [],
+    statements,
+  };
 }
 
 /** A customer's own policy: several statements, conditions, a Deny, one statement without a Sid. */
@@ -94,12 +107,12 @@ before(() => {
 });
 
 for (const variant of ["in-process", "serialized"] as const) {
-  describe(`BucketPolicyStatements on S3 (${variant} provider): a bucket with a customer's policy`, () => {
+  describe(`BucketPolicyEntries on S3 (${variant} provider): a bucket with a customer's policy`, () => {
     let provider: Provider;
     let bucket: string;
     before(async function () {
       this.timeout(60000);
-      const fresh = createBucketPolicyStatementsProvider(localWriteOptions);
+      const fresh = createBucketPolicyEntriesProvider(localOptions);
       // The serialized copy is what the engine's dynamic provider host runs.
       provider = variant === "serialized" ? (await serializeAndLoad(fresh)).provider : fresh;
       bucket = await createBucket("foreign");
@@ -109,7 +122,7 @@ for (const variant of ["in-process", "serialized"] as const) {
     it("adds ours, leaving the customer's statements intact", async () => {
       const ours = [statement(dev, "ObjectAccess", bucket)];
       const created = await provider.create(inputs(bucket, dev, ours));
-      assert.equal(created.id, `${bucket}/${dev}`);
+      assert.equal(created.id, `${bucket}/us-east-1/${dev.split("--")[1]}`);
       assert.deepEqual(created.outs!.drift, []);
       assert.deepEqual(ownedStatements(await live(bucket), dev), ours);
       await assertCustomerIntact(bucket, [dev]);
@@ -139,9 +152,9 @@ for (const variant of ["in-process", "serialized"] as const) {
   });
 }
 
-describe("BucketPolicyStatements on S3: two integrations from two stacks on one bucket, interleaved", () => {
-  const devProvider = createBucketPolicyStatementsProvider(localWriteOptions);
-  const prodProvider = createBucketPolicyStatementsProvider(localWriteOptions);
+describe("BucketPolicyEntries on S3: two integrations from two stacks on one bucket, interleaved", () => {
+  const devProvider = createBucketPolicyEntriesProvider(localOptions);
+  const prodProvider = createBucketPolicyEntriesProvider(localOptions);
 
   it("keeps each stack's statements through the other's create, update and delete, then deletes the empty policy", async () => {
     const bucket = await createBucket("two-stacks");
@@ -173,15 +186,15 @@ describe("BucketPolicyStatements on S3: two integrations from two stacks on one 
   });
 });
 
-describe("BucketPolicyStatements on S3: concurrent writers racing on one bucket", () => {
+describe("BucketPolicyEntries on S3: concurrent writers racing on one bucket", () => {
   it("loses no statement when six stacks create at once, then three delete while three update", async function () {
     this.timeout(120000);
     const bucket = await createBucket("race");
     await putPolicy(bucket, customerPolicy(bucket));
     // One provider per writer: separate processes, so no in-process queue orders them.
     const writers = Array.from({ length: 6 }, (_, i) => ({
-      provider: createBucketPolicyStatementsProvider(localWriteOptions),
-      prefix: `vendor${i}--race--`,
+      provider: createBucketPolicyEntriesProvider(localOptions),
+      prefix: prefixOf(`vendor${i}`, `race${i}`),
     }));
     const v1 = (prefix: string) => [
       statement(prefix, "ObjectAccess", bucket),
@@ -223,8 +236,8 @@ describe("BucketPolicyStatements on S3: concurrent writers racing on one bucket"
   it("runs one stack's writers on one bucket in turn", async function () {
     this.timeout(60000);
     const bucket = await createBucket("one-stack");
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
-    const prefixes = ["a--dev--", "b--dev--", "c--dev--"];
+    const provider = createBucketPolicyEntriesProvider(localOptions);
+    const prefixes = [prefixOf("a", "dev"), prefixOf("b", "dev-eu"), prefixOf("c", "dev_eu")];
     const results = await Promise.all(
       prefixes.map((prefix) => provider.create(inputs(bucket, prefix, [statement(prefix, "ObjectAccess", bucket)]))),
     );
@@ -236,9 +249,9 @@ describe("BucketPolicyStatements on S3: concurrent writers racing on one bucket"
   });
 });
 
-describe("BucketPolicyStatements on S3: a bucket with no policy", () => {
+describe("BucketPolicyEntries on S3: a bucket with no policy", () => {
   it("creates a policy of ours alone, in the bucket's region, and deletes it again", async () => {
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
+    const provider = createBucketPolicyEntriesProvider(localOptions);
     const bucket = await createBucket("no-policy", "eu-west-1");
     assert.equal(await getPolicyText(bucket), undefined);
     const ours = [statement(dev, "ObjectAccess", bucket)];
@@ -249,14 +262,14 @@ describe("BucketPolicyStatements on S3: a bucket with no policy", () => {
   });
 });
 
-describe("BucketPolicyStatements on S3: drift", () => {
+describe("BucketPolicyEntries on S3: drift", () => {
   it("reports our statements removed and edited out of band, and the next diff and update restore them", async () => {
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
+    const provider = createBucketPolicyEntriesProvider(localOptions);
     const bucket = await createBucket("drift");
     await putPolicy(bucket, customerPolicy(bucket));
     const ours = [statement(dev, "ObjectAccess", bucket), statement(dev, "Tagging", bucket, ["s3:GetObjectTagging"])];
     const { outs } = await provider.create(inputs(bucket, dev, ours));
-    const stateAfterCreate = outs as BucketPolicyStatementsOutputs;
+    const stateAfterCreate = outs as BucketPolicyEntriesInputs;
 
     // Someone edits the policy by hand: drops one of ours, widens the other.
     const edited = (await live(bucket))!;
@@ -281,19 +294,19 @@ describe("BucketPolicyStatements on S3: drift", () => {
   });
 });
 
-describe("BucketPolicyStatements on S3: a missing bucket", () => {
+describe("BucketPolicyEntries on S3: a missing bucket", () => {
   it("fails create with an error that names the bucket and says it does not exist", async () => {
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
+    const provider = createBucketPolicyEntriesProvider(localOptions);
     const bucket = "it-missing-bucket-vendor-access";
     await assert.rejects(provider.create(inputs(bucket, dev, [statement(dev, "ObjectAccess", bucket)])), {
-      name: "BucketNotFoundError",
+      name: "DocumentNotFoundError",
       message:
         /^GetBucketPolicy failed for bucket it-missing-bucket-vendor-access in us-east-1: bucket it-missing-bucket-vendor-access does not exist/,
     });
   });
 
   it("treats the resource as gone on read and delete", async () => {
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
+    const provider = createBucketPolicyEntriesProvider(localOptions);
     const bucket = "it-missing-bucket-vendor-access";
     const state = { ...inputs(bucket, dev, [statement(dev, "ObjectAccess", bucket)]), drift: [] };
     assert.deepEqual(await provider.read!(`${bucket}/${dev}`, state), { id: "" });
@@ -301,9 +314,9 @@ describe("BucketPolicyStatements on S3: a missing bucket", () => {
   });
 });
 
-describe("BucketPolicyStatements on S3: the 20 KB limit", () => {
+describe("BucketPolicyEntries on S3: the 20 KB limit", () => {
   it("refuses a merge over 20 KB, naming the bucket and the largest contributors, and writes nothing", async () => {
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
+    const provider = createBucketPolicyEntriesProvider(localOptions);
     const bucket = await createBucket("too-large");
     const customer = customerPolicy(bucket);
     // The customer's policy is already large: per-team read grants, still under 20 KB on their own.
@@ -332,7 +345,7 @@ describe("BucketPolicyStatements on S3: the 20 KB limit", () => {
       );
       assert.match(
         error.message,
-        /Largest contributors: aquarium-labels--dev-- \(\d+ bytes in 16 statements\), Sid \w+ \(\d+ bytes in 1 statement\), Sid \w+/,
+        /Largest contributors: aquarium-labels--[0-9a-f]{10}-- \(\d+ bytes in 16 statements\), Sid \w+ \(\d+ bytes in 1 statement\), Sid \w+/,
       );
       return true;
     });
@@ -340,7 +353,7 @@ describe("BucketPolicyStatements on S3: the 20 KB limit", () => {
   });
 
   it("writes nothing on a bucket without a policy either", async () => {
-    const provider = createBucketPolicyStatementsProvider(localWriteOptions);
+    const provider = createBucketPolicyEntriesProvider(localOptions);
     const bucket = await createBucket("too-large-alone");
     const ours = Array.from({ length: 60 }, (_, i) => ({
       ...statement(dev, `Part${i}`, bucket),

@@ -1,0 +1,186 @@
+// The dynamic provider behind every shared-document resource (bucket policy, CORS, and any other DocumentStore):
+// one resource per document per stack holds all of this stack's entries in it, keyed by the stack's owner key.
+import type * as pulumi from "@pulumi/pulumi";
+import type { DocumentFormat, DocumentStore } from "../model/sharedDocuments/documentStore";
+import { ownedDrift, type LegacyPrefix, type OwnedWriteRequest } from "../model/sharedDocuments/ownership";
+import { containsUnknown, invalidContributionError } from "../model/sharedDocuments/validate";
+import { keyedQueue } from "./keyedQueue";
+import {
+  defaultOwnedEntriesOptions,
+  writeOwnedEntries,
+  type OwnedEntriesOptions,
+  type OwnedWriteTarget,
+} from "./ownedEntries";
+import { s3ClientsFor, s3Ledger, type CoordinationBucket, type RequestTimeouts } from "./s3DocumentStores";
+
+/**
+ * The version of this provider's code. The engine runs the provider serialized into state, even after this
+ * project is upgraded; a new version makes every diff an update, and the update stores the new code.
+ */
+export const sharedDocumentProviderVersion = "2";
+
+/** The props every shared-document resource has, besides its document's identity and its entries. */
+export interface SharedDocumentProps {
+  resourceKind: string;
+  providerVersion: string;
+  /** The stack's owner key (a hash of organisation, project and stack): every entry ID of ours carries it. */
+  ownerKey: string;
+  /** Pre-owner-key ID forms of this stack's entries, moved to the new IDs on create. */
+  legacy: LegacyPrefix[];
+  /** The coordination ledger's bucket, or absent: writes across stacks are then best effort. */
+  coordination?: CoordinationBucket;
+  /** How the live document departs from what this resource wrote, one line per entry; empty after every write. */
+  drift?: string[];
+}
+
+type Props = SharedDocumentProps & Record<string, unknown>;
+
+/** An opened document: its store, and what to close when done. */
+export interface OpenedDocument<Doc> {
+  store: DocumentStore<Doc>;
+  close(): void;
+}
+
+/** What differs between document kinds; the rest of the provider is shared. */
+export interface SharedDocumentSpec<Doc, Entry> {
+  kind: string;
+  /** Name of the entries prop (`statements`, `rules`): the policy pack reads it. */
+  entriesKey: string;
+  /** Props that name the document (`bucket`, `region`): a change replaces the resource. */
+  identityKeys: string[];
+  format(props: Props): DocumentFormat<Doc, Entry>;
+  open(props: Props, timeouts: RequestTimeouts): OpenedDocument<Doc>;
+}
+
+/** Runs `action` with the document opened and, when configured, the coordination ledger; closes both. */
+async function withDocument<Doc, Entry, T>(
+  spec: SharedDocumentSpec<Doc, Entry>,
+  props: Props,
+  options: OwnedEntriesOptions,
+  action: (target: OwnedWriteTarget<Doc, Entry>) => Promise<T>,
+): Promise<T> {
+  const opened = spec.open(props, options);
+  const ledgerClients = props.coordination ? s3ClientsFor(props.coordination.region, options) : undefined;
+  try {
+    const ledger = ledgerClients && s3Ledger(ledgerClients, props.coordination!);
+    return await action({ format: spec.format(props), store: opened.store, ...(ledger ? { ledger } : {}) });
+  } finally {
+    opened.close();
+    ledgerClients?.destroy();
+  }
+}
+
+/** A dynamic provider for one kind of shared document, with one writer per document inside this process. */
+export function createSharedDocumentProvider<Doc, Entry>(
+  spec: SharedDocumentSpec<Doc, Entry>,
+  options: OwnedEntriesOptions = defaultOwnedEntriesOptions,
+): pulumi.dynamic.ResourceProvider {
+  const queue = keyedQueue();
+  const entries = (props: Props) => (props[spec.entriesKey] ?? []) as Entry[];
+
+  const write = (props: Props, previous: Entry[] | undefined, desired: Entry[]) =>
+    withDocument(spec, props, options, async (target) => {
+      const problems = target.format.problems(desired, props.ownerKey);
+      if (problems.length > 0) throw invalidContributionError(target.store.subject, problems);
+      const legacy = props.legacy ?? [];
+      const request: OwnedWriteRequest<Entry> = { ownerKey: props.ownerKey, previous, desired, legacy };
+      return queue(target.store.ledgerKey, () => writeOwnedEntries(target, request, options));
+    });
+
+  const liveDrift = (props: Props) =>
+    withDocument(spec, props, options, async ({ format, store }) =>
+      ownedDrift(format, await store.read(), props.ownerKey, entries(props)),
+    );
+
+  return {
+    check: async (_olds: Props, news: Props) => ({ inputs: news, failures: checkFailures(spec, news) }),
+
+    diff: async (_id: string, olds: Props, news: Props) => diffOf(spec, olds, news, liveDrift),
+
+    create: async (inputs: Props) => {
+      await write(inputs, undefined, entries(inputs));
+      const id = `${spec.identityKeys.map((key) => String(inputs[key])).join("/")}/${inputs.ownerKey}`;
+      return { id, outs: { ...inputs, drift: [] } };
+    },
+
+    // State keeps what we wrote; drift says how the live document departs from it.
+    read: async (id: string, props?: Props) => {
+      if (!props) throw new Error(`reading ${id} needs its state; import is not supported`);
+      try {
+        return { id, props: { ...props, drift: await liveDrift(props) } };
+      } catch (error) {
+        // A deleted bucket or key takes its documents with it: a blank ID tells the engine the resource is gone.
+        if ((error as Error).name === "DocumentNotFoundError") return { id: "" };
+        throw error;
+      }
+    },
+
+    update: async (_id: string, olds: Props, news: Props) => {
+      await write(news, entries(olds), entries(news));
+      return { outs: { ...news, drift: [] } };
+    },
+
+    delete: async (_id: string, props: Props) => {
+      try {
+        await write(props, entries(props), []);
+      } catch (error) {
+        if ((error as Error).name !== "DocumentNotFoundError") throw error;
+      }
+    },
+  };
+}
+
+function checkFailures<Doc, Entry>(spec: SharedDocumentSpec<Doc, Entry>, news: Props): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  if (news.resourceKind !== spec.kind) failures.push({ property: "resourceKind", reason: `must be ${spec.kind}` });
+  // Values still unknown in a preview are checked once known, at create or update. (Not `__provider`: the
+  // provider's own code holds the unknown marker.)
+  const identity = [...spec.identityKeys, "ownerKey"];
+  if (containsUnknown([news.resourceKind, ...identity.map((key) => news[key]), news[spec.entriesKey]])) return failures;
+  for (const key of identity)
+    if (typeof news[key] !== "string" || news[key] === "")
+      failures.push({ property: key, reason: "must be a non-empty string" });
+  if (typeof news.ownerKey === "string" && !/^[0-9a-f]{10}$/.test(news.ownerKey))
+    failures.push({ property: "ownerKey", reason: "must be 10 hexadecimal digits (ownerKeyFor)" });
+  if (!Array.isArray(news[spec.entriesKey])) failures.push({ property: spec.entriesKey, reason: "must be a list" });
+  else if (failures.length === 0)
+    for (const reason of spec.format(news).problems(news[spec.entriesKey] as unknown[], news.ownerKey))
+      failures.push({ property: spec.entriesKey, reason });
+  return failures;
+}
+
+/** Our entries in state against the new inputs, and against the live document: drift shows in every preview. */
+async function diffOf<Doc, Entry>(
+  spec: SharedDocumentSpec<Doc, Entry>,
+  olds: Props,
+  news: Props,
+  liveDrift: (props: Props) => Promise<string[]>,
+): Promise<pulumi.dynamic.DiffResult> {
+  const replaces = [...spec.identityKeys, "ownerKey"].filter((key) => olds[key] !== news[key]);
+  const diffs = [
+    ...(sameEntries(spec, olds, news) ? [] : [spec.entriesKey]),
+    ...["providerVersion", "coordination", "legacy"].filter(
+      (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
+    ),
+  ];
+  const unknown = containsUnknown(news[spec.entriesKey]) || containsUnknown(spec.identityKeys.map((k) => news[k]));
+  let drift = olds.drift ?? [];
+  if (!unknown && replaces.length === 0 && drift.length === 0) drift = await liveDrift(olds);
+  const changed = unknown || diffs.length > 0 || drift.length > 0;
+  // Dynamic providers report only whether something changed: drift shows as an update of this resource.
+  return {
+    changes: replaces.length > 0 || changed,
+    replaces,
+    // Same document and owner under a new region: a create-before-delete would delete the new entries.
+    deleteBeforeReplace: replaces.length > 0 && olds.ownerKey === news.ownerKey,
+  };
+}
+
+/** Our entries by meaning, in any order: S3's reformatting and reordering are not changes. */
+function sameEntries<Doc, Entry>(spec: SharedDocumentSpec<Doc, Entry>, olds: Props, news: Props): boolean {
+  if (containsUnknown(news[spec.entriesKey])) return false;
+  const format = spec.format(news);
+  const canonical = (props: Props) =>
+    JSON.stringify(((props[spec.entriesKey] ?? []) as Entry[]).map(format.canonical).sort());
+  return canonical(olds) === canonical(news);
+}

@@ -1,0 +1,205 @@
+// The owned-entries write against in-memory stores: faults injected at the store, so every branch is forced.
+import * as assert from "node:assert/strict";
+import type { CoordinationLedger, DocumentStore, LedgerRecord } from "../../model/sharedDocuments/documentStore";
+import { bucketCorsFormat } from "../../model/sharedDocuments/formats";
+import type { LiveCorsRule } from "../../model/sharedDocuments/merge";
+import { documentVersion } from "../../model/sharedDocuments/ownership";
+import { writeOwnedEntries, type OwnedEntriesOptions } from "../../providers/ownedEntries";
+
+const fast: OwnedEntriesOptions = {
+  maxAttempts: 5,
+  backoffMs: 0,
+  settleMs: 0,
+  visibilityWaitMs: 30,
+  principalWaitMs: 50,
+  pollMs: 1,
+  connectTimeoutMs: 100,
+  requestTimeoutMs: 100,
+};
+const key = "0a1b2c3d4e";
+const format = bucketCorsFormat("data");
+const rule = (id: string, origin = "https://a.example.com"): LiveCorsRule => ({
+  ID: id,
+  AllowedMethods: ["GET"],
+  AllowedOrigins: [origin],
+});
+const foreign = rule("website", "https://www.example.com");
+const ours = rule(`isahit--${key}`);
+
+/** An HTTP-shaped error, as the SDK throws it. */
+const httpError = (name: string, status: number, message = name) =>
+  Object.assign(new Error(message), { name, code: name, $metadata: { httpStatusCode: status } });
+
+function memoryStore(initial: LiveCorsRule[] | undefined) {
+  let doc = initial;
+  const log: string[] = [];
+  const faults: ((next: LiveCorsRule[] | undefined) => void)[] = [];
+  const store: DocumentStore<LiveCorsRule[]> = {
+    subject: "CORS configuration of data",
+    ledgerKey: "s3/bucket-cors/data",
+    read: async () => doc && doc.map((r) => ({ ...r })),
+    write: async (next) => {
+      log.push("write");
+      const fault = faults.shift();
+      if (fault) return fault(next);
+      doc = next;
+    },
+    remove: async () => {
+      log.push("remove");
+      doc = undefined;
+    },
+    isPropagationDelay: (error) => /Invalid principal/.test(String((error as Error).message)),
+  };
+  return { store, log, faults, set: (d: LiveCorsRule[] | undefined) => (doc = d), get: () => doc };
+}
+
+function memoryLedger(): CoordinationLedger & { record: () => LedgerRecord | undefined } {
+  let record: LedgerRecord | undefined;
+  let tag = 0;
+  return {
+    where: "memory",
+    record: () => record,
+    read: async () => (record ? { record, tag: String(tag) } : { record: { seq: 0, claimant: "" } }),
+    claim: async (_key, expected, next) => {
+      if ((record ? String(tag) : undefined) !== expected) return false;
+      record = next;
+      tag++;
+      return true;
+    },
+  };
+}
+
+const request = (desired: LiveCorsRule[], previous: LiveCorsRule[] | undefined = []) => ({
+  ownerKey: key,
+  previous,
+  desired,
+  legacy: [],
+});
+
+describe("providers/ownedEntries: writeOwnedEntries", () => {
+  it("adds ours beside the foreign rules, once, and reads it back", async () => {
+    const memory = memoryStore([foreign]);
+    const result = await writeOwnedEntries({ format, store: memory.store }, request([ours]), fast);
+    assert.deepEqual(memory.get(), [foreign, ours]);
+    assert.deepEqual(memory.log, ["write"]);
+    assert.equal(result.wrote, true);
+  });
+
+  it("writes nothing when the document already holds ours", async () => {
+    const memory = memoryStore([foreign, ours]);
+    const result = await writeOwnedEntries({ format, store: memory.store }, request([ours], [ours]), fast);
+    assert.deepEqual(memory.log, []);
+    assert.equal(result.wrote, false);
+  });
+
+  it("deletes the document only when ours were all it held", async () => {
+    const memory = memoryStore([ours]);
+    await writeOwnedEntries({ format, store: memory.store }, request([], [ours]), fast);
+    assert.deepEqual(memory.log, ["remove"]);
+    assert.equal(memory.get(), undefined);
+  });
+
+  it("goes back through the read after a refused write (503 SlowDown): the resent body includes what changed", async () => {
+    const memory = memoryStore([foreign]);
+    const late = rule("added-by-console", "https://late.example.com");
+    memory.faults.push(() => {
+      // The console adds a rule while our write is refused: the retry must keep it.
+      memory.set([foreign, late]);
+      throw httpError("SlowDown", 503);
+    });
+    await writeOwnedEntries({ format, store: memory.store }, request([ours]), fast);
+    assert.deepEqual(memory.get(), [foreign, late, ours]);
+  });
+
+  it("converges after an error from a write that landed (500 after the write), without a second write", async () => {
+    const memory = memoryStore([foreign]);
+    memory.faults.push((next) => {
+      memory.set(next);
+      throw httpError("InternalError", 500);
+    });
+    const result = await writeOwnedEntries({ format, store: memory.store }, request([ours]), fast);
+    assert.deepEqual(memory.get(), [foreign, ours]);
+    assert.deepEqual(memory.log, ["write"]);
+    assert.equal(result.attempts, 2);
+  });
+
+  it("says a write may have landed when it gives up after one", async () => {
+    const memory = memoryStore([foreign]);
+    for (let i = 0; i < 5; i++)
+      memory.faults.push(() => {
+        throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+      });
+    await assert.rejects(writeOwnedEntries({ format, store: memory.store }, request([ours]), fast), (error: Error) => {
+      assert.equal(error.name, "SharedDocumentWriteError");
+      assert.match(
+        error.message,
+        /gave up after 5 attempts \(socket hang up\)\. A write may have landed: run `pulumi up` again/,
+      );
+      return true;
+    });
+  });
+
+  it("retries `Invalid principal` within its time budget, and reports it after", async () => {
+    const memory = memoryStore([foreign]);
+    memory.faults.push(() => {
+      throw httpError("MalformedPolicy", 400, "Invalid principal in policy");
+    });
+    await writeOwnedEntries({ format, store: memory.store }, request([ours]), fast);
+    assert.deepEqual(memory.get(), [foreign, ours]);
+    const never = memoryStore([foreign]);
+    for (let i = 0; i < 1000; i++)
+      never.faults.push(() => {
+        throw httpError("MalformedPolicy", 400, "Invalid principal in policy");
+      });
+    await assert.rejects(writeOwnedEntries({ format, store: never.store }, request([ours]), fast), /Invalid principal/);
+  });
+
+  it("refuses, writing nothing, a rule under our key that state does not hold", async () => {
+    const planted = rule(`other--${key}`);
+    const memory = memoryStore([foreign, planted]);
+    await assert.rejects(writeOwnedEntries({ format, store: memory.store }, request([ours]), fast), {
+      name: "OwnershipConflictError",
+    });
+    assert.deepEqual(memory.log, []);
+  });
+
+  it("claims the ledger before writing, and starts over when another writer claimed first", async () => {
+    const memory = memoryStore([foreign]);
+    const ledger = memoryLedger();
+    await writeOwnedEntries({ format, store: memory.store, ledger }, request([ours]), fast);
+    assert.equal(ledger.record()!.seq, 1);
+    const racing = memoryLedger();
+    let first = true;
+    const lossy: CoordinationLedger = {
+      ...racing,
+      claim: async (k, tag, next) => {
+        if (first) {
+          first = false;
+          await racing.claim(k, tag, { seq: 1, claimant: "someone else" });
+          return false;
+        }
+        return racing.claim(k, tag, next);
+      },
+    };
+    const again = memoryStore([foreign]);
+    const result = await writeOwnedEntries({ format, store: again.store, ledger: lossy }, request([ours]), fast);
+    assert.equal(result.attempts, 2);
+    assert.equal(racing.record()!.seq, 2);
+  });
+
+  it("withdraws its claim when its write is refused, so the next writer need not wait", async () => {
+    const memory = memoryStore([foreign]);
+    const ledger = memoryLedger();
+    for (let i = 0; i < 5; i++)
+      memory.faults.push(() => {
+        throw httpError("AccessDenied", 403);
+      });
+    await assert.rejects(writeOwnedEntries({ format, store: memory.store, ledger }, request([ours]), fast), {
+      code: "AccessDenied",
+    });
+    assert.deepEqual(
+      { seq: ledger.record()!.seq, points: ledger.record()!.version },
+      { seq: 2, points: documentVersion(format, [foreign]) },
+    );
+  });
+});
