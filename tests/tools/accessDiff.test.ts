@@ -1,3 +1,4 @@
+import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -232,7 +233,7 @@ const cases: Case[] = [
       assert.deepEqual(diff.cors, [
         {
           bucket: "ground-truth-images",
-          rule: "isahit-annotation--dev",
+          rule: `isahit-annotation--${ownerKeyFor("organization", "vendor-access", "dev")}`,
           change: "origins added",
           values: ["https://new.example.com"],
           widens: true,
