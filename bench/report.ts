@@ -1,5 +1,6 @@
 // Renders bench/results.json: the console table, and the README's benchmark region between its markers.
 import { readFileSync, writeFileSync } from "node:fs";
+import { growthLines, peerHeaders, peerRows, peerSummary } from "./peerReport";
 import type { BenchResults, EvaluationScenario, ResourceCountScenario } from "./results";
 
 export const readmeStartMarker = "<!-- bench:start -->";
@@ -240,8 +241,38 @@ export function renderConsoleReport(results: BenchResults): string {
     out.push(
       `   The tsc build for precompiled took ${formatMs(coldStart.precompileMs)} (once per CI job, not counted above).`,
     );
-  out.push(`   Recommended for CI: ${coldStart.recommended}, because ${coldStart.why}.`);
+  out.push(`   Recommended for CI: ${coldStart.recommended}, because ${coldStart.why}.`, "");
+  out.push(...peerConsoleLines(results));
   return `${out.join("\n")}\n`;
+}
+
+/** Section 6: ours against the AWS CDK, growth, and the synth's cold start. */
+function peerConsoleLines(results: BenchResults): string[] {
+  if (!results.peer) return [];
+  return [
+    "6. Against the AWS CDK: `npm run synth` and a CDK app for the same grants, whole processes, interleaved, medians.",
+    textTable(peerHeaders, peerRows(results.peer), 0),
+    ...peerSummary(results).map((line) => `   ${line}`),
+    "   Growth of `npm run synth` with buckets (least-squares line; local exponent 1 is linear):",
+    ...growthLines(results.growth ?? []).map((line) => `     ${line}`),
+  ];
+}
+
+/** The README's peer table and growth lines. */
+function peerReadmeLines(results: BenchResults): string[] {
+  if (!results.peer) return [];
+  return [
+    "`npm run synth` against an AWS CDK app for the same grants (bench/cdk/app.ts: Role with externalIds, grants on imported buckets, " +
+      "BucketPolicy, CfnAccessPoint, AwsCustomResource for CORS and KMS grants, stacks under 500 resources), each a whole process from spawn to exit, interleaved; medians, ratios ours/CDK:",
+    "",
+    markdownTable(peerHeaders, peerRows(results.peer)),
+    "",
+    ...peerSummary(results).flatMap((line) => [line, ""]),
+    "Growth of `npm run synth` with buckets:",
+    "",
+    ...growthLines(results.growth ?? []).map((line) => `- ${line}`),
+    "",
+  ];
 }
 
 /** The README's benchmark region: the scale points and the headline figures, dated. */
@@ -259,6 +290,7 @@ export function renderReadmeRegion(results: BenchResults): string {
         .map(([name, version]) => `${name} ${version}`)
         .join(", ")}. Full figures: \`bench/results.json\`.`,
     "",
+    ...peerReadmeLines(results),
     `Synth under mocks, ours against a baseline registering the same raw resources without components (medians of the runs shown; ` +
       `target wall ratio ≤ ${evaluation.targetWallRatio} at B = 1000; the CPU ratio is steadier when other work shares the machine). ` +
       `The last column is our custom resources over the minimum AWS needs (target 1.0).`,

@@ -1,7 +1,9 @@
 // The shape of bench/results.json: every figure of one `npm run bench`, ratios taken within that run.
 import type { BenchEnvironment } from "./environment";
+import type { GrowthSeries } from "./growth";
 import type { TermCounts } from "./minimum";
 import type { PackingResult } from "./packingBound";
+import type { PeerEntry } from "./peer";
 import type { ScenarioResult } from "./scenario";
 
 export interface ProgramRuns {
@@ -82,6 +84,13 @@ export interface BenchResults {
     target: number;
     note: string;
   };
+  /** Ours (`npm run synth`) against the AWS CDK for the same grants, whole processes; ratios ours over CDK. */
+  peer?: PeerEntry[];
+  peerNote?: string;
+  /** `npm run synth` whole process as buckets grow, per vendor count. */
+  growth?: GrowthSeries[];
+  /** `npm run synth -- --stack dev`, spawn to exit, transpile-only: every run and the median. */
+  synthColdStart?: { runsMs: number[]; medianMs?: number; target: number; error?: string };
   coldStart: {
     stack: string;
     precompileMs?: number;

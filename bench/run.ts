@@ -9,8 +9,23 @@ import { performance } from "node:perf_hooks";
 import type { ColdStartRequest, ColdStartResult } from "./coldStart";
 import { benchStackName, generateStack, type GeneratedStack } from "./configGenerator";
 import { benchEnvironment } from "./environment";
+import { growthSeries, type GrowthSeries } from "./growth";
 import { minimumResources, minimumTermReasons, oursByTerm, totalOf } from "./minimum";
 import { measurePacking, packingSource, packingVendor } from "./packingBound";
+import {
+  growthOnlySizes,
+  growthVendors,
+  installPeer,
+  measureOursRound,
+  measurePeerRound,
+  measureSynthColdStart,
+  PeerChildFailure,
+  peerEntryOf,
+  peerSizes,
+  preparePeerPoint,
+  type PeerPoint,
+} from "./peer";
+import { targetSynthColdStartMs } from "./peerReport";
 import { renderConsoleReport, updateReadme } from "./report";
 import type { BenchResults, ColdStartMode, EvaluationScenario, ProgramRuns, ResourceCountScenario } from "./results";
 import type { ProgramKind, ScenarioRequest, ScenarioResult } from "./scenario";
@@ -22,8 +37,10 @@ const bucketCounts = [1, 10, 100, 1000];
 const packingNameLengths = [3, 30, 63];
 /** Repeats per measurement; the biggest points get fewer when the time budget would not hold them. */
 const maxRepeats = 3;
-/** `npm run bench` must finish in five minutes: no repeat starts that would end after this, leaving room for the report. */
+/** The evaluation phase's share of the run: no repeat starts that would end after this many seconds. */
 const budgetSeconds = 260;
+/** The peer phase's share, from its own start: the whole bench stays within about fifteen minutes. */
+const peerBudgetSeconds = 480;
 const targetWallRatio = 1.15;
 const targetPolicyPackRatio = 0.05;
 
@@ -131,19 +148,19 @@ interface RepeatedMeasurement {
  * Every measurement once, then further rounds costliest first (the B = 1000 points carry the targets), each
  * repeat only if it still ends before the deadline; the cheap points fill the time that is left.
  */
-function repeatWithinBudget(measurements: RepeatedMeasurement[]): void {
+function repeatWithinBudget(measurements: RepeatedMeasurement[], deadlineSeconds = budgetSeconds): void {
   for (let round = 1; round <= maxRepeats; round++) {
     const ordered =
       round === 1 ? measurements : [...measurements].sort((a, b) => (b.firstRepeatMs ?? 0) - (a.firstRepeatMs ?? 0));
     for (const measurement of ordered) {
       if (measurement.failed) continue;
-      if (round > 1 && elapsedSeconds() + (measurement.firstRepeatMs ?? 0) / 1000 > budgetSeconds) continue;
+      if (round > 1 && elapsedSeconds() + (measurement.firstRepeatMs ?? 0) / 1000 > deadlineSeconds) continue;
       process.stderr.write(`  round ${round}: ${measurement.label} (${elapsedSeconds().toFixed(0)} s elapsed)\n`);
       const started = performance.now();
       try {
         measurement.measure(round);
       } catch (error) {
-        if (!(error instanceof ChildFailure)) throw error;
+        if (!(error instanceof ChildFailure) && !(error instanceof PeerChildFailure)) throw error;
         measurement.failed = true;
         measurement.fail(error.message);
       }
@@ -294,6 +311,71 @@ function policyPackCost(points: ScalePoint[]): BenchResults["policyPack"] {
   };
 }
 
+function peerMeasurement(point: PeerPoint, measure: (round: number) => void, label: string): RepeatedMeasurement {
+  return {
+    label,
+    measure,
+    fail: (message) => {
+      point.error = message;
+    },
+  };
+}
+
+/** Growth of ours per vendor count, from the peer pairs and the ours-only sizes. */
+function growthOf(points: PeerPoint[]): GrowthSeries[] {
+  return growthVendors.map((vendors) =>
+    growthSeries(
+      vendors,
+      points
+        .filter((point) => point.vendors === vendors && point.buckets >= 10 && point.runs.ours.length > 0)
+        .map((point) => {
+          const runs = point.runs.ours;
+          return {
+            buckets: point.buckets,
+            wallMs: median(runs.map((run) => run.wallMs)),
+            cpuMs: median(runs.map((run) => run.cpuMs)),
+            rssMiB: median(runs.map((run) => run.peakRssKiB)) / 1024,
+          };
+        }),
+    ),
+  );
+}
+
+/** Phase two: ours against the CDK at every peer size, the growth-only sizes, and the synth's cold start. */
+function peerPhase(): Pick<BenchResults, "peer" | "growth" | "synthColdStart" | "peerNote"> {
+  installPeer();
+  process.stderr.write("generating the peer stacks and CDK specs\n");
+  const peerPoints = peerSizes.map(([vendors, buckets]) => preparePeerPoint(vendors, buckets, workDir));
+  const growthPoints = growthOnlySizes().map(([vendors, buckets]) => preparePeerPoint(vendors, buckets, workDir));
+  const cold: NonNullable<BenchResults["synthColdStart"]> = { runsMs: [], target: targetSynthColdStartMs };
+  const coldTask: RepeatedMeasurement = {
+    label: "synth cold start, dev",
+    measure: () => cold.runsMs.push(measureSynthColdStart(workDir)),
+    fail: (message) => {
+      cold.error = message;
+    },
+  };
+  const deadline = elapsedSeconds() + peerBudgetSeconds;
+  repeatWithinBudget(
+    [
+      coldTask,
+      ...peerPoints.map((p) =>
+        peerMeasurement(p, (round) => measurePeerRound(p, round), `peer V=${p.vendors} B=${p.buckets}`),
+      ),
+      ...growthPoints.map((p) => peerMeasurement(p, () => measureOursRound(p), `growth V=${p.vendors} B=${p.buckets}`)),
+    ],
+    deadline,
+  );
+  if (cold.runsMs.length > 0) cold.medianMs = median(cold.runsMs);
+  return {
+    peer: peerPoints.map(peerEntryOf),
+    peerNote:
+      "Both run under ts-node transpile-only. The CDK's time includes its default template validation; its resources count every resource of every template it wrote.",
+    growth: growthOf([...peerPoints, ...growthPoints]),
+    synthColdStart: cold,
+  };
+}
+
 async function main(): Promise<void> {
   const environment = benchEnvironment(projectRoot);
   process.stderr.write(`vendor-access bench: generating ${vendorCounts.length * bucketCounts.length} stacks\n`);
@@ -335,6 +417,7 @@ async function main(): Promise<void> {
   }));
   repeatWithinBudget([...coldStartTasks, ...scaleTasks]);
   const coldStart = coldStartSummary(coldStartModesMeasured, precompileMs);
+  const peer = peerPhase();
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -353,6 +436,7 @@ async function main(): Promise<void> {
       results: packing,
     },
     policyPack: policyPackCost(points),
+    ...peer,
     coldStart,
   };
   results.wallSeconds = elapsedSeconds();
@@ -364,7 +448,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nWrote ${resultsPath} and the README benchmark table (${elapsedSeconds().toFixed(0)} s in all).\n`,
   );
-  const failed = written.evaluation.scenarios.some((s) => s.error) || written.coldStart.modes.some((m) => m.error);
+  const failed =
+    written.evaluation.scenarios.some((s) => s.error) ||
+    written.coldStart.modes.some((m) => m.error) ||
+    (written.peer ?? []).some((p) => p.error);
   process.exitCode = failed ? 1 : 0;
 }
 
