@@ -23,6 +23,11 @@ export const vendorCorsMethods: Readonly<Record<string, readonly string[]>> = {
   isahit: ["GET"],
 };
 
+/** The actions of access level "Permissions management" each vendor profile asks for (AI Hub: object ACLs). */
+export const vendorPermissionsManagementActions: Readonly<Record<string, readonly string[]>> = {
+  aihub: ["s3:PutObjectAcl"],
+};
+
 /** IAM, S3 and KMS quotas the program packs to and the pack checks (IAM and AWS STS quotas; S3; AWS KMS quotas). */
 export const quotas = {
   trustPolicyChars: 2048,

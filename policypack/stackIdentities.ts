@@ -14,6 +14,8 @@ export interface StackIdentity {
   resource: ResourceUnderCheck;
   /** Why a vendor can assume or use it; undefined when nothing in the stack says one can. */
   vendorUse?: string;
+  /** The vendor it is tagged for (`vendor-access:vendor`), if any. */
+  vendor?: string;
 }
 
 export interface StackIdentities {
@@ -70,10 +72,10 @@ export function stackIdentities(resources: ResourceUnderCheck[], accountIds: rea
     if (resource.type === types.iamRole) {
       const trustees = outsideTrustees(resource, accountIds);
       const trustReason = trustees.length > 0 ? `its trust admits ${trustees.join(", ")}` : undefined;
-      identities.push({ kind: "role", name, resource, vendorUse: vendorTagReason(resource) ?? trustReason });
+      identities.push({ kind: "role", name, resource, vendorUse: vendorTagReason(resource) ?? trustReason, vendor });
     } else if (resource.type === types.iamUser) {
       const keyReason = accessKeyUsers.has(name) ? "the stack creates an access key for it" : undefined;
-      identities.push({ kind: "user", name, resource, vendorUse: vendorTagReason(resource) ?? keyReason });
+      identities.push({ kind: "user", name, resource, vendorUse: vendorTagReason(resource) ?? keyReason, vendor });
     } else if (resource.type === types.iamGroup) {
       identities.push({ kind: "group", name, resource });
     }

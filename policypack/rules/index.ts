@@ -5,6 +5,7 @@ import { corsRulesNamedOriginsReadOnly } from "./corsRulesNamedOriginsReadOnly";
 import { kmsExternalUseViaServiceOnly } from "./kmsExternalUseViaServiceOnly";
 import { noNotElementsWithAllow } from "./noNotElementsWithAllow";
 import { noPermissionsManagementForExternalPrincipals } from "./noPermissionsManagementForExternalPrincipals";
+import { noPermissionsManagementForVendorIdentities } from "./noPermissionsManagementForVendorIdentities";
 import { noPublicPrincipals } from "./noPublicPrincipals";
 import { noUnseenPolicyAttachments } from "./noUnseenPolicyAttachments";
 import { noWildcardActions } from "./noWildcardActions";
@@ -30,6 +31,7 @@ export const policies: PackRule[] = [
   noUnseenPolicyAttachments,
   kmsExternalUseViaServiceOnly,
   noPermissionsManagementForExternalPrincipals,
+  noPermissionsManagementForVendorIdentities,
   requireSourceOnServicePrincipals,
   corsRulesNamedOriginsReadOnly,
   strongVendorExternalId,

@@ -9,7 +9,14 @@ import { vendorProfiles } from "../../model/vendors";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { bucketCorsEntriesKind as componentCorsKind } from "../../providers/bucketCorsEntries";
 import { bucketPolicyEntriesKind as componentPolicyKind } from "../../providers/bucketPolicyEntries";
-import { quotas, seedPrincipals, tagKeys, vendorCorsMethods } from "../../policypack/programFacts";
+import { accessLevelOf, permissionsManagement } from "../../policypack/catalog";
+import {
+  quotas,
+  seedPrincipals,
+  tagKeys,
+  vendorCorsMethods,
+  vendorPermissionsManagementActions,
+} from "../../policypack/programFacts";
 import * as types from "../../policypack/resourceTypes";
 import { renderStack, type Render } from "../../tools/render";
 import { loadStackFile } from "../../tools/stackFile";
@@ -108,5 +115,18 @@ describe("policypack program facts: the pack's copies equal the program's", () =
         .map(([vendor, profile]) => [vendor, [...profile.cors!.methods]]),
     );
     assert.deepEqual(vendorCorsMethods, fromProfiles);
+  });
+
+  it("permissions-management actions: the ones each vendor profile asks for, by the IAM catalog's access level", async () => {
+    const fromProfiles: Record<string, string[]> = {};
+    for (const [vendor, profile] of Object.entries(vendorProfiles)) {
+      const actions = [
+        ...new Set(Object.values(profile.access.levels).flatMap((set) => [...set.bucket, ...set.object, ...set.kms])),
+      ];
+      const levels = await Promise.all(actions.map(accessLevelOf));
+      const managing = actions.filter((_, index) => levels[index]?.includes(permissionsManagement)).sort();
+      if (managing.length > 0) fromProfiles[vendor] = managing;
+    }
+    assert.deepEqual(vendorPermissionsManagementActions, fromProfiles);
   });
 });
