@@ -5,7 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { corsRuleArgs, mergedBucketPolicy, type BucketDocumentsArgs } from "../resources/bucketDocuments";
+import { mergedBucketPolicy, type BucketDocumentsArgs } from "../model/bucketDocuments";
+import { corsRuleArgs } from "../model/resourceSpecs";
 import type { StackConfig } from "../model/config";
 import {
   defaultOwnerKey,

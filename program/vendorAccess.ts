@@ -11,16 +11,10 @@ import type { StackConfig } from "../model/config";
 import { arnProblems } from "../model/policy/arnCatalog";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
 import { policyDocument, type PolicyDocument } from "../model/policy/document";
-import {
-  defaultOwnerKey,
-  legacyEntryIdPrefixFor,
-  planIntegration,
-  PlanError,
-  trustPolicy,
-  type IntegrationPlan,
-} from "../model/plan";
-import { entryIdPrefixFor, ownerKeyFor } from "../model/sharedDocuments/ownership";
-import { registerSharedBucketEntries } from "../resources/sharedBucketEntries";
+import { defaultOwnerKey, planIntegration, PlanError, trustPolicy, type IntegrationPlan } from "../model/plan";
+import { componentTypes, legacyPrefixes, sharedBucketEntriesSpecs } from "../model/resourceSpecs";
+import { ownerKeyFor } from "../model/sharedDocuments/ownership";
+import { registerSpecs } from "../resources/registerSpecs";
 import { VendorIntegration, type Handoff } from "../resources/vendorIntegration";
 
 export interface VendorAccessOutputs {
@@ -81,13 +75,16 @@ export async function assertDocumentsMatchCatalog(plans: IntegrationPlan[]): Pro
 }
 
 /** Fail before anything is created when the credentials belong to another account than the config names. */
-async function assertCallerAccount(accountId: string): Promise<void> {
-  const identity = await aws.getCallerIdentity({});
-  if (identity.accountId !== accountId) {
+export function assertSameAccount(callerAccountId: string, accountId: string): void {
+  if (callerAccountId !== accountId) {
     throw new PlanError(
-      `the AWS credentials are for account ${identity.accountId}, but config vendor-access:accountId is ${accountId}: wrong credentials or wrong stack`,
+      `the AWS credentials are for account ${callerAccountId}, but config vendor-access:accountId is ${accountId}: wrong credentials or wrong stack`,
     );
   }
+}
+
+async function assertCallerAccount(accountId: string): Promise<void> {
+  assertSameAccount((await aws.getCallerIdentity({})).accountId, accountId);
 }
 
 /** The warning synth and preview print once per stack when shared buckets are written without coordination. */
@@ -104,10 +101,7 @@ export async function deployVendorAccess(
   const { plans, buckets } = planStack(config, stackName, ownerKey);
   await assertDocumentsMatchCatalog(plans);
   await assertCallerAccount(config.accountId);
-  const legacy = plans.map((plan) => ({
-    from: legacyEntryIdPrefixFor(plan.integration.name, stackName),
-    to: entryIdPrefixFor(plan.integration.name, ownerKey),
-  }));
+  const legacy = legacyPrefixes(plans, stackName, ownerKey);
   await assertExclusiveBucketsKeepLiveStatements(buckets, ownerKey, legacy);
 
   const handoffs: Record<string, Handoff> = {};
@@ -120,22 +114,22 @@ export async function deployVendorAccess(
   // Exclusive buckets are written whole by the stack; shared ones entry by entry, one resource per document.
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive"))
     new BucketDocuments(`bucket-${bucket.bucket}`, bucket);
+  if (buckets.some((b) => b.policyMode === "shared") && !config.coordination)
+    void pulumi.log.warn(uncoordinatedWarning);
+  const components = new Map<string, pulumi.Resource>(
+    [...integrations].map(([name, integration]) => [`${componentTypes.roleTrust}::${name}`, integration.roleTrust]),
+  );
   const shared = buckets.filter((b) => b.policyMode === "shared");
-  if (shared.length > 0 && !config.coordination) void pulumi.log.warn(uncoordinatedWarning);
-  for (const bucket of shared) {
-    // Statements that name one of our roles wait for it: S3 refuses a principal that does not exist.
-    const namesRole = plans.filter(
-      (plan) =>
-        plan.principalType === "role" &&
-        bucket.contributions.some((c) => c.owner === plan.integration.name && c.statements.length > 0),
-    );
-    registerSharedBucketEntries({
-      bucket,
-      ownerKey,
-      legacy,
-      ...(config.coordination ? { coordination: config.coordination } : {}),
-      dependsOn: namesRole.map((plan) => integrations.get(plan.integration.name)!.roleTrust),
-    });
-  }
+  registerSpecs(
+    shared.flatMap((bucket) =>
+      sharedBucketEntriesSpecs(bucket, plans, {
+        ownerKey,
+        legacy,
+        ...(config.coordination ? { coordination: config.coordination } : {}),
+      }),
+    ),
+    undefined,
+    components,
+  );
   return { handoffs };
 }

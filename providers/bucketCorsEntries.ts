@@ -1,6 +1,7 @@
 // This stack's rules in one bucket's CORS configuration, which others share: one resource per bucket per stack,
 // holding every integration's rules, each rule ID carrying the stack's owner key. Every other rule is kept.
 import * as pulumi from "@pulumi/pulumi";
+import { bucketCorsEntriesKind } from "../model/resourceSpecs";
 import type { CorsRule } from "../model/plan";
 import { bucketCorsFormat } from "../model/sharedDocuments/formats";
 import type { LiveCorsRule } from "../model/sharedDocuments/merge";
@@ -13,8 +14,7 @@ import {
   type SharedDocumentProps,
 } from "./sharedDocumentProvider";
 
-/** The `resourceKind` prop: dynamic resources all share one type token, so the policy pack tells them apart by this. */
-export const bucketCorsEntriesKind = "vendor-access:BucketCorsEntries";
+export { bucketCorsEntriesKind };
 
 export interface BucketCorsEntriesArgs {
   bucket: string;

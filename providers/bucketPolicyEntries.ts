@@ -1,6 +1,7 @@
 // This stack's statements in one bucket's policy, which others share: one resource per bucket per stack, holding
 // every integration's statements, each Sid carrying the stack's owner key. Everything else in the policy is kept.
 import * as pulumi from "@pulumi/pulumi";
+import { bucketPolicyEntriesKind } from "../model/resourceSpecs";
 import type { PolicyStatement } from "../model/policy/document";
 import { bucketPolicyFormat } from "../model/sharedDocuments/formats";
 import type { LiveStatement } from "../model/sharedDocuments/merge";
@@ -13,8 +14,7 @@ import {
   type SharedDocumentProps,
 } from "./sharedDocumentProvider";
 
-/** The `resourceKind` prop: dynamic resources all share one type token, so the policy pack tells them apart by this. */
-export const bucketPolicyEntriesKind = "vendor-access:BucketPolicyEntries";
+export { bucketPolicyEntriesKind };
 
 export interface BucketPolicyEntriesArgs {
   bucket: string;

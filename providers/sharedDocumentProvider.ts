@@ -1,5 +1,6 @@
 // The dynamic provider behind every shared-document resource (bucket policy, CORS, and any other DocumentStore):
 // one resource per document per stack holds all of this stack's entries in it, keyed by the stack's owner key.
+import { sharedDocumentProviderVersion } from "../model/resourceSpecs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DocumentFormat, DocumentStore } from "../model/sharedDocuments/documentStore";
 import { ownedDrift, type LegacyPrefix, type OwnedWriteRequest } from "../model/sharedDocuments/ownership";
@@ -13,11 +14,7 @@ import {
 } from "./ownedEntries";
 import { s3ClientsFor, s3Ledger, type CoordinationBucket, type RequestTimeouts } from "./s3DocumentStores";
 
-/**
- * The version of this provider's code. The engine runs the provider serialized into state, even after this
- * project is upgraded; a new version makes every diff an update, and the update stores the new code.
- */
-export const sharedDocumentProviderVersion = "2";
+export { sharedDocumentProviderVersion };
 
 /** The props every shared-document resource has, besides its document's identity and its entries. */
 export interface SharedDocumentProps {

@@ -1,70 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketPolicyMode } from "../model/config";
-import { policyDocument, toJson, type PolicyDocument, type PolicyStatement } from "../model/policy/document";
+import { mergedBucketPolicy, type BucketDocumentsArgs, type PlannedBucket } from "../model/bucketDocuments";
+import { toJson, type PolicyDocument, type PolicyStatement } from "../model/policy/document";
 import { PlanError, type CorsRule } from "../model/plan";
-import {
-  bucketPolicyMaxBytes,
-  canonicalStatement,
-  parsePolicy,
-  policyBytes,
-  type LiveStatement,
-} from "../model/sharedDocuments/merge";
+import { bucketDocumentsSpecs, componentTypes } from "../model/resourceSpecs";
+import { canonicalStatement, parsePolicy, type LiveStatement } from "../model/sharedDocuments/merge";
 import { isUnderOwnerKey, migratedId, type LegacyPrefix } from "../model/sharedDocuments/ownership";
+import { registerSpecs } from "./registerSpecs";
 
-export interface BucketContribution {
-  /** Who contributes: the integration name, for error messages. */
-  owner: string;
-  statements: PolicyStatement[];
-  corsRules: CorsRule[];
-}
-
-export interface BucketDocumentsArgs {
-  bucket: string;
-  region: string;
-  contributions: BucketContribution[];
-  /** Statements the stack keeps in a policy it owns outright (exclusive mode). */
-  baselineStatements: PolicyStatement[];
-}
-
-/** One bucket as the stack plans it: its mode decides who writes the documents (BucketGrant or BucketDocuments). */
-export interface PlannedBucket extends BucketDocumentsArgs {
-  policyMode: BucketPolicyMode;
-}
-
-/** The merged policy of one bucket, or undefined if nothing is granted in it. Throws if over 20 KB. */
-export function mergedBucketPolicy(args: BucketDocumentsArgs): PolicyDocument | undefined {
-  const statements = [...args.baselineStatements, ...args.contributions.flatMap((c) => c.statements)];
-  if (statements.length === 0) return undefined;
-  const document = policyDocument(statements);
-  const size = policyBytes(document);
-  if (size > bucketPolicyMaxBytes) {
-    const contributors = [
-      { owner: "baselineStatements", size: Buffer.byteLength(JSON.stringify(args.baselineStatements)) },
-      ...args.contributions.map((c) => ({ owner: c.owner, size: Buffer.byteLength(JSON.stringify(c.statements)) })),
-    ].sort((a, b) => b.size - a.size);
-    throw new PlanError(
-      `bucket ${args.bucket}: the merged bucket policy would be ${size} bytes; S3 allows ${bucketPolicyMaxBytes}. ` +
-        `Largest contributors: ${contributors
-          .slice(0, 3)
-          .map((c) => `${c.owner} (${c.size} bytes)`)
-          .join(", ")}.`,
-    );
-  }
-  return document;
-}
-
-/** A CORS rule as `aws.s3.BucketCorsConfiguration` takes it. */
-export function corsRuleArgs(rule: CorsRule): aws.types.input.s3.BucketCorsConfigurationCorsRule {
-  return {
-    id: rule.ID,
-    allowedMethods: rule.AllowedMethods,
-    allowedOrigins: rule.AllowedOrigins,
-    allowedHeaders: rule.AllowedHeaders,
-    exposeHeaders: rule.ExposeHeaders,
-    maxAgeSeconds: rule.MaxAgeSeconds,
-  };
-}
+export {
+  mergedBucketPolicy,
+  type BucketContribution,
+  type BucketDocumentsArgs,
+  type PlannedBucket,
+} from "../model/bucketDocuments";
 
 /**
  * One bucket's whole policy and CORS configuration, owned by this stack (`bucketPolicyMode: exclusive`): the
@@ -76,27 +25,10 @@ export class BucketDocuments extends pulumi.ComponentResource {
   readonly corsRules: CorsRule[];
 
   constructor(name: string, args: BucketDocumentsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vendor-access:index:BucketDocuments", name, {}, opts);
+    super(componentTypes.bucketDocuments, name, {}, opts);
     this.policy = mergedBucketPolicy(args);
     this.corsRules = args.contributions.flatMap((c) => c.corsRules);
-    if (this.policy) {
-      new aws.s3.BucketPolicy(
-        `${name}-policy`,
-        { bucket: args.bucket, region: args.region, policy: toJson(this.policy) },
-        { parent: this },
-      );
-    }
-    if (this.corsRules.length > 0) {
-      new aws.s3.BucketCorsConfiguration(
-        `${name}-cors`,
-        {
-          bucket: args.bucket,
-          region: args.region,
-          corsRules: this.corsRules.map(corsRuleArgs),
-        },
-        { parent: this },
-      );
-    }
+    registerSpecs(bucketDocumentsSpecs(name, args), this);
     this.registerOutputs({ policy: this.policy && toJson(this.policy), corsRules: this.corsRules });
   }
 }
@@ -144,12 +76,13 @@ export async function assertExclusiveBucketsKeepLiveStatements(
   buckets: readonly PlannedBucket[],
   ownerKey: string,
   legacy: readonly LegacyPrefix[],
+  livePolicyOf: (bucket: string, region: string) => Promise<string | undefined> = liveBucketPolicy,
 ): Promise<void> {
   const problems: string[] = [];
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {
     const desired = mergedBucketPolicy(bucket)?.Statement ?? [];
     const dropped = droppedLiveStatements(
-      await liveBucketPolicy(bucket.bucket, bucket.region),
+      await livePolicyOf(bucket.bucket, bucket.region),
       bucket.bucket,
       desired,
       ownerKey,

@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { toJson, type PolicyDocument } from "../model/policy/document";
-import { generatedExternalIdLength, trustPolicy, type IntegrationPlan } from "../model/plan";
+import type { PolicyDocument } from "../model/policy/document";
+import type { IntegrationPlan } from "../model/plan";
+import { componentTypes, roleTrustSpecs } from "../model/resourceSpecs";
+import { registerSpecs } from "./registerSpecs";
 
 export interface RoleTrustArgs {
   plan: IntegrationPlan;
@@ -24,40 +26,24 @@ export class RoleTrust extends pulumi.ComponentResource {
   readonly permissionPolicies: PolicyDocument[];
 
   constructor(name: string, args: RoleTrustArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("vendor-access:index:RoleTrust", name, {}, opts);
+    super(componentTypes.roleTrust, name, {}, opts);
     const { plan, tags } = args;
     this.permissionPolicies = plan.permissionPolicies;
-    const description = `vendor-access: ${plan.profile.displayName} (${plan.integration.name})`;
 
+    const registered = registerSpecs(roleTrustSpecs(name, plan, tags), this);
     if (plan.principalType === "role") {
-      this.externalId = this.externalIdFor(name, plan);
-      const role = new aws.iam.Role(
-        `${name}-role`,
-        {
-          // A fixed name, not auto-named: the vendor stores the role ARN (AI Hub cannot even change it).
-          name: plan.identityName,
-          description,
-          // The trust embeds the ExternalId, so the whole document is a secret in state and logs.
-          assumeRolePolicy: this.externalId.apply((id) => toJson(trustPolicy(plan, id)!)),
-          forceDetachPolicies: true,
-          tags,
-        },
-        // The provider's copy of the trust (an output) holds the ExternalId too.
-        { parent: this, additionalSecretOutputs: ["assumeRolePolicy"] },
+      const configured = plan.integration.externalId;
+      this.externalId = pulumi.secret(
+        configured.kind === "value"
+          ? configured.value
+          : (registered.get(`${name}-external-id`) as random.RandomPassword).result,
       );
-      this.attachPolicies(name, plan, role.name, "role");
-      this.principalArn = role.arn;
+      this.principalArn = (registered.get(`${name}-role`) as aws.iam.Role).arn;
     } else if (plan.principalType === "user") {
-      const user = new aws.iam.User(`${name}-user`, { name: plan.identityName, tags }, { parent: this });
-      const key = new aws.iam.AccessKey(
-        `${name}-access-key`,
-        { user: user.name },
-        { parent: this, additionalSecretOutputs: ["secret"] },
-      );
+      const key = registered.get(`${name}-access-key`) as aws.iam.AccessKey;
       this.accessKeyId = pulumi.secret(key.id);
       this.secretAccessKey = pulumi.secret(key.secret);
-      this.attachPolicies(name, plan, user.name, "user");
-      this.principalArn = user.arn;
+      this.principalArn = (registered.get(`${name}-user`) as aws.iam.User).arn;
     } else {
       this.principalArn = pulumi.output(plan.identityArn);
     }
@@ -67,58 +53,6 @@ export class RoleTrust extends pulumi.ComponentResource {
       externalId: this.externalId,
       accessKeyId: this.accessKeyId,
       secretAccessKey: this.secretAccessKey,
-    });
-  }
-
-  private externalIdFor(name: string, plan: IntegrationPlan): pulumi.Output<string> {
-    const configured = plan.integration.externalId;
-    if (configured.kind === "value") return pulumi.secret(configured.value);
-    // Generated once and kept: the vendor stores it, so it must not change on later updates.
-    const generated = new random.RandomPassword(
-      `${name}-external-id`,
-      { length: generatedExternalIdLength, special: false },
-      { parent: this },
-    );
-    return pulumi.secret(generated.result);
-  }
-
-  /** A role's first document is its inline policy; every further one is a managed policy attached to it. */
-  private attachPolicies(
-    name: string,
-    plan: IntegrationPlan,
-    identity: pulumi.Output<string>,
-    kind: "role" | "user",
-  ): void {
-    plan.permissionPolicies.forEach((document, index) => {
-      if (kind === "role" && index === 0) {
-        new aws.iam.RolePolicy(
-          `${name}-inline-policy`,
-          { role: identity, name: "vendor-access", policy: toJson(document) },
-          { parent: this },
-        );
-        return;
-      }
-      const policy = new aws.iam.Policy(
-        `${name}-policy-${index}`,
-        {
-          name: `${plan.identityName}-${index}`,
-          description: `vendor-access grant for ${plan.integration.name}, part ${index}`,
-          policy: toJson(document),
-        },
-        { parent: this },
-      );
-      if (kind === "role")
-        new aws.iam.RolePolicyAttachment(
-          `${name}-policy-${index}`,
-          { role: identity, policyArn: policy.arn },
-          { parent: this },
-        );
-      else
-        new aws.iam.UserPolicyAttachment(
-          `${name}-policy-${index}`,
-          { user: identity, policyArn: policy.arn },
-          { parent: this },
-        );
     });
   }
 }

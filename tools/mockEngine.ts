@@ -16,6 +16,9 @@ export interface RecordedResource {
   state: Record<string, unknown>;
 }
 
+/** The organisation a self-managed backend reports (`pulumi.getOrganization()`). */
+export const selfManagedOrganization = "organization";
+
 export interface MockEnvironment {
   project: string;
   /** The organisation (`pulumi.getOrganization()`): a self-managed backend's is "organization". */
@@ -173,7 +176,7 @@ export async function runUnderMocks<T>(program: () => Promise<T>, env: MockEnvir
     env.project,
     env.stack,
     env.preview ?? false,
-    env.organization ?? "organization",
+    env.organization ?? selfManagedOrganization,
   );
   pulumi.runtime.setAllConfig(env.config, env.secretKeys);
   recordRegistrations(resources);

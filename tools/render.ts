@@ -1,11 +1,21 @@
 // Builds the synth render: what `pulumi up` would create, with every secret replaced by "[secret]".
+import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../model/config";
+import { buildHandoff } from "../model/handoff";
 import type { PolicyDocument } from "../model/policy/document";
 import { trustPolicy, type CorsRule, type IntegrationPlan } from "../model/plan";
-import { mergedBucketPolicy, type PlannedBucket } from "../resources/bucketDocuments";
-import { planStack, type VendorAccessOutputs } from "../program/vendorAccess";
+import { hasBucketSide, legacyPrefixes } from "../model/resourceSpecs";
+import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
-import { redact, runUnderMocks, type RecordedResource } from "./mockEngine";
+import {
+  assertDocumentsMatchCatalog,
+  assertSameAccount,
+  planStack,
+  type VendorAccessOutputs,
+} from "../program/vendorAccess";
+import { assertExclusiveBucketsKeepLiveStatements } from "../resources/bucketDocuments";
+import { redact, runUnderMocks, selfManagedOrganization, type RecordedResource } from "./mockEngine";
+import { renderSpecs, type RenderedResource } from "./renderSpecs";
 import type { StackFile } from "./stackFile";
 
 export interface RenderedIntegration {
@@ -45,9 +55,12 @@ export interface Render {
   accountId: string;
   integrations: RenderedIntegration[];
   buckets: RenderedBucket[];
-  resources: { type: string; name: string; parent: string | null; props: Record<string, unknown> }[];
+  resources: RenderedResource[];
   violations: Violation[];
 }
+
+/** How the render is made: from the plan alone (fast, no engine), or by running the program under the SDK's mocks. */
+export type RenderEngine = "plan" | "mocks";
 
 export interface RenderOptions {
   /** The program to run; defaults to the real `index.ts`. */
@@ -57,23 +70,18 @@ export interface RenderOptions {
   liveBucketPolicies?: Record<string, string>;
   /** A policy-config.json for the pack (allowlist, enforcement levels, exemptions). */
   policyConfig?: PolicyConfigFile;
+  /** Defaults to "plan"; "mocks" runs the real program under the SDK's mocks (a custom `program` implies it). */
+  engine?: RenderEngine;
 }
 
-function renderIntegration(
-  plan: IntegrationPlan,
-  outputs: VendorAccessOutputs,
-  resources: RecordedResource[],
-): RenderedIntegration {
+function renderIntegration(plan: IntegrationPlan, principalArn: string, handoff: unknown): RenderedIntegration {
   const { integration } = plan;
-  const identity = resources.find(
-    (r) => r.parent === integration.name && (r.type === "aws:iam/role:Role" || r.type === "aws:iam/user:User"),
-  );
   return {
     name: integration.name,
     vendor: integration.vendor,
     access: integration.access,
     auth: integration.auth,
-    principal: { type: plan.principalType, arn: identity ? String(identity.state.arn) : plan.identityArn },
+    principal: { type: plan.principalType, arn: principalArn },
     vendorPrincipals: plan.vendorPrincipals,
     trustPolicy: trustPolicy(plan, "[secret]"),
     permissionPolicies: plan.permissionPolicies,
@@ -85,16 +93,110 @@ function renderIntegration(
       prefix: bucket.prefix,
       kmsKeyArn: bucket.kmsKeyArn ?? null,
     })),
-    handoff: outputs.handoffs[integration.name],
+    handoff,
   };
 }
 
-/** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
+/** The principal ARN the mocked provider returned for the integration's role or user. */
+function recordedPrincipalArn(plan: IntegrationPlan, resources: RecordedResource[]): string {
+  const identity = resources.find(
+    (r) => r.parent === plan.integration.name && (r.type === "aws:iam/role:Role" || r.type === "aws:iam/user:User"),
+  );
+  return identity ? String(identity.state.arn) : plan.identityArn;
+}
+
+/** Render a stack file: from the plan unless the options ask for the mocks. Throws ConfigError / PlanError. */
 export async function renderStack(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
+  return (options.engine ?? (options.program ? "mocks" : "plan")) === "mocks"
+    ? renderUnderMocks(stackFile, options)
+    : renderFromPlan(stackFile, options);
+}
+
+/** Secrets a render must not show: ExternalIds wherever they came from, even a plain value in a stack file. */
+function configSecrets(config: StackConfig, stackFile: StackFile): Set<string> {
+  const secrets = new Set(stackFile.secretPlaceholders);
+  for (const integration of config.integrations)
+    if (integration.externalId.kind === "value") secrets.add(integration.externalId.value);
+  return secrets;
+}
+
+function packOptions(config: StackConfig, stackFile: StackFile, options: RenderOptions) {
+  return {
+    project: stackFile.project,
+    stack: stackFile.stack,
+    // The same file `pulumi preview --policy-pack-config` takes; without one, the stack's own account and quota.
+    policyConfig:
+      options.policyConfig ??
+      policyConfigForStack({ accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars }),
+  };
+}
+
+/**
+ * The render from the pure plan: the same checks the program runs before registering anything, then every
+ * resource spec with its inputs as the engine would receive them. No Pulumi engine, no mocks.
+ */
+export async function renderFromPlan(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
+  const config = parseConfigMap(stackFile.config);
+  // Offline there is no backend: the organisation is a self-managed backend's, as under the mocks.
+  const ownerKey = ownerKeyFor(selfManagedOrganization, stackFile.project, stackFile.stack);
+  const { plans, buckets } = planStack(config, stackFile.stack, ownerKey);
+  await assertDocumentsMatchCatalog(plans);
+  assertSameAccount(options.callerAccountId ?? config.accountId, config.accountId);
+  const legacy = legacyPrefixes(plans, stackFile.stack, ownerKey);
+  await assertExclusiveBucketsKeepLiveStatements(
+    buckets,
+    ownerKey,
+    legacy,
+    async (bucket) => options.liveBucketPolicies?.[bucket],
+  );
+  const rendered = renderSpecs(plans, buckets, stackFile, {
+    ownerKey,
+    legacy,
+    ...(config.coordination ? { coordination: config.coordination } : {}),
+  });
+  const violations = await validateResources(
+    rendered.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props })),
+    packOptions(config, stackFile, options),
+  );
+  const render: Render = {
+    project: stackFile.project,
+    stack: stackFile.stack,
+    accountId: config.accountId,
+    integrations: plans.map((plan) => renderIntegration(plan, plan.identityArn, plannedHandoff(plan))),
+    buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
+    resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
+    violations,
+  };
+  return redact(render, new Set([...configSecrets(config, stackFile), ...rendered.secretValues]));
+}
+
+/** The handoff as the render shows it: ARNs known from the plan, secrets as "[secret]". */
+function plannedHandoff(plan: IntegrationPlan): unknown {
+  const accessPoints = new Map(
+    plan.buckets
+      .filter(hasBucketSide)
+      .flatMap((grant) => (grant.accessPoint ? [[grant.bucket.name, grant.accessPoint.arn]] : [])),
+  );
+  return buildHandoff<string>(plan, {
+    principalArn: plan.identityArn,
+    ...(plan.principalType === "role" ? { externalId: "[secret]" } : {}),
+    ...(plan.principalType === "user" ? { accessKeyId: "[secret]", secretAccessKey: "[secret]" } : {}),
+    accessPointArn: (bucket) => accessPoints.get(bucket),
+  });
+}
+
+/** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
+export async function renderUnderMocks(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
   const config: StackConfig = parseConfigMap(stackFile.config);
   const { plans, buckets } = planStack(config, stackFile.stack);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded lazily, as the engine loads it
-  const program = options.program ?? (() => require("../index") as Promise<VendorAccessOutputs>);
+  const program =
+    options.program ??
+    (() => {
+      // The entry point runs once per load: a fresh load for every render, as the engine starts a fresh process.
+      delete require.cache[require.resolve("../index")];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded lazily, as the engine loads it
+      return require("../index") as Promise<VendorAccessOutputs>;
+    });
   const run = await runUnderMocks(program, {
     project: stackFile.project,
     stack: stackFile.stack,
@@ -104,29 +206,21 @@ export async function renderStack(stackFile: StackFile, options: RenderOptions =
     secretKeys: stackFile.secretKeys,
     liveBucketPolicies: options.liveBucketPolicies,
   });
-  // ExternalIds are secrets wherever they came from, even a plain value in a stack file.
-  const secrets = new Set([...run.secretValues, ...stackFile.secretPlaceholders]);
-  for (const integration of config.integrations)
-    if (integration.externalId.kind === "value") secrets.add(integration.externalId.value);
+  const secrets = new Set([...run.secretValues, ...configSecrets(config, stackFile)]);
 
   const violations = await validateResources(
     run.resources
       .filter((r) => r.custom)
       .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.props) })),
-    {
-      project: stackFile.project,
-      stack: stackFile.stack,
-      // The same file `pulumi preview --policy-pack-config` takes; without one, the stack's own account and quota.
-      policyConfig:
-        options.policyConfig ??
-        policyConfigForStack({ accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars }),
-    },
+    packOptions(config, stackFile, options),
   );
   const render: Render = {
     project: stackFile.project,
     stack: stackFile.stack,
     accountId: config.accountId,
-    integrations: plans.map((plan) => renderIntegration(plan, run.result, run.resources)),
+    integrations: plans.map((plan) =>
+      renderIntegration(plan, recordedPrincipalArn(plan, run.resources), run.result.handoffs[plan.integration.name]),
+    ),
     buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
     resources: run.resources.map((r) => ({
       type: r.type,

@@ -1,0 +1,406 @@
+// Every resource the program registers, as data: type token, logical name, parent and inputs, computed from the plan
+// alone. The components register exactly these specs (resources/registerSpecs.ts), and `npm run synth` renders them
+// without the Pulumi engine, so the render and the program cannot drift apart.
+import { mergedBucketPolicy, type BucketDocumentsArgs, type PlannedBucket } from "./bucketDocuments";
+import { toJson } from "./policy/document";
+import type { StackConfig } from "./config";
+import {
+  generatedExternalIdLength,
+  legacyEntryIdPrefixFor,
+  trustPolicy,
+  type BucketGrantPlan,
+  type CorsRule,
+  type IntegrationPlan,
+} from "./plan";
+import { entryIdPrefixFor, type LegacyPrefix } from "./sharedDocuments/ownership";
+
+/** Another resource's output, with the value a real provider returns for it when that is known from the plan. */
+export interface SpecRef {
+  $ref: string;
+  output: string;
+  /** Known in advance: a fixed IAM name, an ARN built from it. Absent for provider-generated values. */
+  known?: string;
+}
+
+/** A value that stays a Pulumi secret in state, outputs and renders. */
+export interface SpecSecret {
+  $secret: SpecValue;
+}
+
+/** A string built from parts at deployment: a trust policy around a generated ExternalId. */
+export interface SpecConcat {
+  $concat: SpecValue[];
+}
+
+export type SpecValue =
+  string | number | boolean | SpecRef | SpecSecret | SpecConcat | SpecValue[] | { [key: string]: SpecValue };
+
+export interface ResourceSpec {
+  type: string;
+  name: string;
+  /** Logical name of the parent component, or null at the top of the stack. */
+  parent: string | null;
+  /** Type token of the parent component: names alone are not unique (an integration's two components share one). */
+  parentType: string | null;
+  /** False for our ComponentResources, which are not AWS resources. */
+  custom: boolean;
+  inputs: Record<string, SpecValue>;
+  additionalSecretOutputs?: string[];
+  /** Components this resource must wait for, by type and name (S3 refuses a principal that does not exist yet). */
+  dependsOn?: { type: string; name: string }[];
+}
+
+export const componentTypes = {
+  vendorIntegration: "vendor-access:index:VendorIntegration",
+  roleTrust: "vendor-access:index:RoleTrust",
+  bucketGrant: "vendor-access:index:BucketGrant",
+  bucketDocuments: "vendor-access:index:BucketDocuments",
+} as const;
+
+/** Every dynamic resource shares this type token; its `resourceKind` input tells them apart. */
+export const dynamicResourceType = "pulumi-nodejs:dynamic:Resource";
+
+export function isSpecRef(value: unknown): value is SpecRef {
+  return typeof value === "object" && value !== null && "$ref" in value;
+}
+export function isSpecSecret(value: unknown): value is SpecSecret {
+  return typeof value === "object" && value !== null && "$secret" in value;
+}
+export function isSpecConcat(value: unknown): value is SpecConcat {
+  return typeof value === "object" && value !== null && "$concat" in value;
+}
+
+/** A child of one of our components: `parent` names it, `parentType` is its type token. */
+interface Parent {
+  name: string;
+  type: string;
+}
+
+function custom(
+  type: string,
+  name: string,
+  parent: Parent,
+  inputs: Record<string, SpecValue>,
+  additionalSecretOutputs?: string[],
+): ResourceSpec {
+  return {
+    type,
+    name,
+    parent: parent.name,
+    parentType: parent.type,
+    custom: true,
+    inputs,
+    ...(additionalSecretOutputs ? { additionalSecretOutputs } : {}),
+  };
+}
+
+function component(type: string, name: string, parent: Parent | null): ResourceSpec {
+  return { type, name, parent: parent?.name ?? null, parentType: parent?.type ?? null, custom: false, inputs: {} };
+}
+
+export function integrationTags(plan: IntegrationPlan, stack: string): Record<string, string> {
+  return {
+    "vendor-access:integration": plan.integration.name,
+    "vendor-access:vendor": plan.profile.id,
+    "vendor-access:stack": stack,
+  };
+}
+
+/** The IAM name's ARN as IAM reports it: `arn:<partition>:iam::<account>:<kind>/<name>`. */
+function iamArnLike(identityArn: string, kind: string, name: string): string {
+  return identityArn.replace(/:(role|user)\/.*$/, `:${kind}/${name}`);
+}
+
+/** The ExternalId: a configured value, or one generated once and kept (a RandomPassword). */
+function externalIdSpecs(name: string, plan: IntegrationPlan): { specs: ResourceSpec[]; value: SpecSecret } {
+  const parent: Parent = { name, type: componentTypes.roleTrust };
+  const configured = plan.integration.externalId;
+  if (configured.kind === "value") return { specs: [], value: { $secret: configured.value } };
+  const random = custom("random:index/randomPassword:RandomPassword", `${name}-external-id`, parent, {
+    length: generatedExternalIdLength,
+    special: false,
+  });
+  return { specs: [random], value: { $secret: { $ref: random.name, output: "result" } } };
+}
+
+/** The trust policy as JSON around its ExternalId, so that a generated one is filled in at deployment. */
+function trustPolicyValue(plan: IntegrationPlan, externalId: SpecSecret): SpecSecret {
+  // A private-use character: JSON.stringify leaves it as it is, and no ARN or Sid holds one.
+  const marker = "\uE000external-id\uE000";
+  const [before, after] = toJson(trustPolicy(plan, marker)!).split(marker);
+  return { $secret: { $concat: [before, externalId.$secret, after] } };
+}
+
+/** A role's first document is its inline policy; every further one is a managed policy attached to it. */
+function policySpecs(name: string, plan: IntegrationPlan, identity: SpecRef, kind: "role" | "user"): ResourceSpec[] {
+  const parent: Parent = { name, type: componentTypes.roleTrust };
+  return plan.permissionPolicies.flatMap((document, index) => {
+    if (kind === "role" && index === 0)
+      return [
+        custom("aws:iam/rolePolicy:RolePolicy", `${name}-inline-policy`, parent, {
+          role: identity,
+          name: "vendor-access",
+          policy: toJson(document),
+        }),
+      ];
+    const policyName = `${plan.identityName}-${index}`;
+    const policy = custom("aws:iam/policy:Policy", `${name}-policy-${index}`, parent, {
+      name: policyName,
+      description: `vendor-access grant for ${plan.integration.name}, part ${index}`,
+      policy: toJson(document),
+    });
+    const policyArn: SpecRef = {
+      $ref: policy.name,
+      output: "arn",
+      known: iamArnLike(plan.identityArn, "policy", policyName),
+    };
+    const attachment =
+      kind === "role"
+        ? custom("aws:iam/rolePolicyAttachment:RolePolicyAttachment", policy.name, parent, {
+            role: identity,
+            policyArn,
+          })
+        : custom("aws:iam/userPolicyAttachment:UserPolicyAttachment", policy.name, parent, {
+            user: identity,
+            policyArn,
+          });
+    return [policy, attachment];
+  });
+}
+
+/** The role side of an integration (RoleTrust): role and ExternalId, or user and access key, and their policies. */
+export function roleTrustSpecs(name: string, plan: IntegrationPlan, tags: Record<string, string>): ResourceSpec[] {
+  const parent: Parent = { name, type: componentTypes.roleTrust };
+  const description = `vendor-access: ${plan.profile.displayName} (${plan.integration.name})`;
+  if (plan.principalType === "role") {
+    const externalId = externalIdSpecs(name, plan);
+    const role = custom(
+      "aws:iam/role:Role",
+      `${name}-role`,
+      parent,
+      {
+        name: plan.identityName!,
+        description,
+        assumeRolePolicy: trustPolicyValue(plan, externalId.value),
+        forceDetachPolicies: true,
+        tags,
+      },
+      ["assumeRolePolicy"],
+    );
+    const roleName: SpecRef = { $ref: role.name, output: "name", known: plan.identityName! };
+    return [...externalId.specs, role, ...policySpecs(name, plan, roleName, "role")];
+  }
+  if (plan.principalType === "user") {
+    const user = custom("aws:iam/user:User", `${name}-user`, parent, { name: plan.identityName!, tags });
+    const userName: SpecRef = { $ref: user.name, output: "name", known: plan.identityName! };
+    const key = custom("aws:iam/accessKey:AccessKey", `${name}-access-key`, parent, { user: userName }, ["secret"]);
+    return [user, key, ...policySpecs(name, plan, userName, "user")];
+  }
+  return [];
+}
+
+/** Whether an integration has anything of its own on a bucket's side: else no BucketGrant is registered for it. */
+export function hasBucketSide(grant: BucketGrantPlan): boolean {
+  return grant.accessPoint !== undefined || grant.kmsGrant !== undefined;
+}
+
+export const bucketPolicyEntriesKind = "vendor-access:BucketPolicyEntries";
+export const bucketCorsEntriesKind = "vendor-access:BucketCorsEntries";
+/**
+ * The version of the shared-document provider's code. The engine runs the provider serialized into state, even after
+ * this project is upgraded; a new version makes every diff an update, and the update stores the new code.
+ */
+export const sharedDocumentProviderVersion = "2";
+
+/** The bucket side of one integration on one bucket (BucketGrant): its access point and KMS grant. */
+export function bucketGrantSpecs(name: string, grant: BucketGrantPlan): ResourceSpec[] {
+  const { bucket } = grant;
+  const parent: Parent = { name, type: componentTypes.bucketGrant };
+  const specs: ResourceSpec[] = [];
+  if (grant.accessPoint)
+    specs.push(
+      custom("aws:s3/accessPoint:AccessPoint", `${name}-access-point`, parent, {
+        bucket: bucket.name,
+        name: grant.accessPoint.name,
+        region: bucket.region,
+        policy: toJson(grant.accessPoint.policy),
+        publicAccessBlockConfiguration: {
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+      }),
+    );
+  if (grant.kmsGrant)
+    specs.push(
+      custom("aws:kms/grant:Grant", `${name}-kms-grant`, parent, {
+        // KMS grant names allow [a-zA-Z0-9:/_-]; bucket names may hold dots.
+        name: name.replace(/\./g, "-"),
+        keyId: grant.kmsGrant.keyArn,
+        granteePrincipal: grant.kmsGrant.granteePrincipal,
+        operations: grant.kmsGrant.operations,
+        region: bucket.region,
+      }),
+    );
+  return specs;
+}
+
+/** A CORS rule as `aws.s3.BucketCorsConfiguration` takes it. */
+export type CorsRuleArgs = {
+  id: string;
+  allowedMethods: string[];
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds: number;
+};
+
+export function corsRuleArgs(rule: CorsRule): CorsRuleArgs {
+  return {
+    id: rule.ID,
+    allowedMethods: rule.AllowedMethods,
+    allowedOrigins: rule.AllowedOrigins,
+    allowedHeaders: rule.AllowedHeaders,
+    exposeHeaders: rule.ExposeHeaders,
+    maxAgeSeconds: rule.MaxAgeSeconds,
+  };
+}
+
+/** One exclusive-mode bucket's whole policy and CORS configuration (BucketDocuments). */
+export function bucketDocumentsSpecs(name: string, bucket: BucketDocumentsArgs): ResourceSpec[] {
+  const parent: Parent = { name, type: componentTypes.bucketDocuments };
+  const policy = mergedBucketPolicy(bucket);
+  const rules = bucket.contributions.flatMap((c) => c.corsRules);
+  return [
+    ...(policy
+      ? [
+          custom("aws:s3/bucketPolicy:BucketPolicy", `${name}-policy`, parent, {
+            bucket: bucket.bucket,
+            region: bucket.region,
+            policy: toJson(policy),
+          }),
+        ]
+      : []),
+    ...(rules.length > 0
+      ? [
+          custom("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", `${name}-cors`, parent, {
+            bucket: bucket.bucket,
+            region: bucket.region,
+            corsRules: rules.map(corsRuleArgs),
+          }),
+        ]
+      : []),
+  ];
+}
+
+/** The BucketGrant name of an integration on a bucket: `--` cannot occur in an integration name, so it never collides. */
+export function bucketGrantName(integration: string, bucket: string): string {
+  return `${integration}--${bucket}`;
+}
+
+export function bucketDocumentsName(bucket: string): string {
+  return `bucket-${bucket}`;
+}
+
+/** Pre-owner-key ID forms of the stack's integrations, moved to the owner-key IDs in the first write. */
+export function legacyPrefixes(plans: readonly IntegrationPlan[], stack: string, ownerKey: string): LegacyPrefix[] {
+  return plans.map((plan) => ({
+    from: legacyEntryIdPrefixFor(plan.integration.name, stack),
+    to: entryIdPrefixFor(plan.integration.name, ownerKey),
+  }));
+}
+
+export interface SharedBucketContext {
+  ownerKey: string;
+  legacy: LegacyPrefix[];
+  coordination?: StackConfig["coordination"];
+}
+
+/**
+ * A shared bucket's documents as this stack writes them: one BucketPolicyEntries with every integration's
+ * statements, one BucketCorsEntries with every integration's rules, at the top of the stack (docs/shared-buckets.md).
+ * The policy waits for the roles its statements name.
+ */
+export function sharedBucketEntriesSpecs(
+  bucket: PlannedBucket,
+  plans: readonly IntegrationPlan[],
+  context: SharedBucketContext,
+): ResourceSpec[] {
+  const statements = bucket.contributions.flatMap((c) => c.statements);
+  const rules = bucket.contributions.flatMap((c) => c.corsRules);
+  const common = {
+    providerVersion: sharedDocumentProviderVersion,
+    bucket: bucket.bucket,
+    region: bucket.region,
+    ownerKey: context.ownerKey,
+    legacy: context.legacy as unknown as SpecValue[],
+    ...(context.coordination ? { coordination: context.coordination } : {}),
+  };
+  const namesRole = plans.filter(
+    (plan) =>
+      plan.principalType === "role" &&
+      bucket.contributions.some((c) => c.owner === plan.integration.name && c.statements.length > 0),
+  );
+  const top = (name: string, inputs: Record<string, SpecValue>): ResourceSpec => ({
+    type: dynamicResourceType,
+    name,
+    parent: null,
+    parentType: null,
+    custom: true,
+    inputs,
+  });
+  return [
+    ...(statements.length > 0
+      ? [
+          {
+            ...top(`bucket-${bucket.bucket}-policy-entries`, {
+              resourceKind: bucketPolicyEntriesKind,
+              ...common,
+              statements: statements as unknown as SpecValue[],
+            }),
+            dependsOn: namesRole.map((plan) => ({ type: componentTypes.roleTrust, name: plan.integration.name })),
+          },
+        ]
+      : []),
+    ...(rules.length > 0
+      ? [
+          top(`bucket-${bucket.bucket}-cors-entries`, {
+            resourceKind: bucketCorsEntriesKind,
+            ...common,
+            rules: rules as unknown as SpecValue[],
+          }),
+        ]
+      : []),
+  ];
+}
+
+/** Every resource of the stack, components and their children, in the order the program registers them. */
+export function stackResourceSpecs(
+  plans: readonly IntegrationPlan[],
+  buckets: readonly PlannedBucket[],
+  stack: string,
+  context: SharedBucketContext,
+): ResourceSpec[] {
+  const specs: ResourceSpec[] = [];
+  for (const plan of plans) {
+    const name = plan.integration.name;
+    const integration: Parent = { name, type: componentTypes.vendorIntegration };
+    specs.push(component(componentTypes.vendorIntegration, name, null));
+    specs.push(component(componentTypes.roleTrust, name, integration));
+    specs.push(...roleTrustSpecs(name, plan, integrationTags(plan, stack)));
+    for (const grant of plan.buckets.filter(hasBucketSide)) {
+      const grantName = bucketGrantName(name, grant.bucket.name);
+      specs.push(component(componentTypes.bucketGrant, grantName, integration));
+      specs.push(...bucketGrantSpecs(grantName, grant));
+    }
+  }
+  for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {
+    const name = bucketDocumentsName(bucket.bucket);
+    specs.push(component(componentTypes.bucketDocuments, name, null));
+    specs.push(...bucketDocumentsSpecs(name, bucket));
+  }
+  for (const bucket of buckets.filter((b) => b.policyMode === "shared"))
+    specs.push(...sharedBucketEntriesSpecs(bucket, plans, context));
+  return specs;
+}
