@@ -4,7 +4,15 @@ import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { runUnderMocks, isSecretWrapper } from "../../tools/mockEngine";
-import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testAccount } from "../helpers/program";
+import {
+  documentProp,
+  onlyOfType,
+  ofType,
+  runProgram,
+  stackConfig,
+  testAccount,
+  testOwnerKey,
+} from "../helpers/program";
 
 const aquarium = (buckets: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
   name: "aquarium-labels",
@@ -41,7 +49,7 @@ describe("VendorIntegration", () => {
     assert.equal(integration.name, "aquarium-labels");
     assert.equal(integration.parent, null);
     assert.equal(onlyOfType(resources, "vendor-access:index:RoleTrust").parent, "aquarium-labels");
-    // Aquarium reads through its role alone: no access point, bucket statement, CORS rule or KMS grant.
+    // Aquarium reads through its role alone: no access point and no KMS grant on the bucket's side.
     assert.deepEqual(ofType(resources, "vendor-access:index:BucketGrant"), []);
     assert.equal(onlyOfType(resources, "aws:iam/role:Role").parent, "aquarium-labels");
     assert.equal(onlyOfType(resources, "aws:iam/rolePolicy:RolePolicy").parent, "aquarium-labels");
@@ -64,11 +72,11 @@ describe("VendorIntegration", () => {
     assert.deepEqual(
       documentProp(policy, "policy").Statement.map((s) => s.Sid),
       [
-        "mlspace-shared--test--ObjectAccess",
-        "mlspace-shared--test--ListUnderPrefix1",
-        "aihub-drive--test--ObjectAccess",
-        "aihub-drive--test--ListUnderPrefix1",
-        "aihub-drive--test--BucketAccess",
+        `mlspace-shared--${testOwnerKey}--ObjectAccess`,
+        `mlspace-shared--${testOwnerKey}--ListUnderPrefix1`,
+        `aihub-drive--${testOwnerKey}--ObjectAccess`,
+        `aihub-drive--${testOwnerKey}--ListUnderPrefix1`,
+        `aihub-drive--${testOwnerKey}--BucketAccess`,
       ],
     );
   });
