@@ -7,7 +7,6 @@ import { policyDocument, type PolicyDocument } from "../model/policy/document";
 import { policySize, roleCapacities, userCapacities } from "../model/policy/packing";
 import { bucketCorsEntriesKind } from "../providers/bucketCorsEntries";
 import { bucketPolicyEntriesKind } from "../providers/bucketPolicyEntries";
-import { vendorProfiles } from "../model/vendors";
 
 /** Each term of the minimum, with the one-line reason AWS needs it. */
 export const minimumTermReasons = {
@@ -108,7 +107,7 @@ export function minimumResources(stack: StackConfig, stackName: string): TermCou
   const bucketsWithPolicy = new Set<string>();
   const bucketsWithCors = new Set<string>();
   for (const integration of stack.integrations) {
-    const profile = vendorProfiles[integration.vendor];
+    const profile = integration.profile;
     const mode = profile.auth.modes[integration.auth]!;
     identityTerms(integration, stack, stackName, counts);
     for (const bucket of integration.buckets) {

@@ -4,8 +4,10 @@ import { z } from "zod";
 import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
 import type { PolicyStatement } from "./policy/document";
 import { iamQuotas } from "./policy/packing";
+import { formatPath, issuesOf, show } from "./validation";
 import { narrowActions } from "./vendors/actions";
-import { vendorIds, vendorProfiles, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
+import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
+import { httpsOrigin, parseVendorData } from "./vendors/define";
 
 export const projectName = "vendor-access";
 
@@ -29,6 +31,8 @@ export interface BucketConfig {
 export interface IntegrationConfig {
   name: string;
   vendor: string;
+  /** The registered vendor `vendor` names. */
+  profile: VendorProfile;
   access: AccessLevel;
   auth: AuthMode;
   /** The vendor's principal ARN (`arn:aws:iam::ID:root` for an account); none for access-key vendors. */
@@ -44,6 +48,8 @@ export interface IntegrationConfig {
 
 export interface StackConfig {
   accountId: string;
+  /** Every vendor this run knows: built-in, defined in code, and defined under `vendor-access:vendors`. */
+  vendors: VendorRegistry;
   integrations: IntegrationConfig[];
   /** IAM's managed-policies-per-role quota: 10 by default, up to 20 when raised. */
   managedPoliciesPerRole: number;
@@ -62,8 +68,6 @@ export class ConfigError extends pulumi.RunError {
     this.name = "ConfigError";
   }
 }
-
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 // S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules"); the Aquarium seed's example_bucket_name fails them.
 function bucketNameProblem(name: string): string | undefined {
@@ -130,10 +134,6 @@ const integrationName = z
   .max(32, { error: (issue) => `${show(issue.input)} is longer than 32 characters` });
 
 const statementObject = z.looseObject({ Effect: z.enum(["Allow", "Deny"]) });
-
-const httpsOrigin = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, {
-  error: (issue) => `${show(issue.input)} is not an https origin (https://host[:port])`,
-});
 
 function bucketSchema(profile: VendorProfile) {
   return z.strictObject({
@@ -325,6 +325,7 @@ function checkPrincipal(profile: VendorProfile, principal: string | undefined, c
 const topLevelSchema = z.strictObject({
   accountId,
   integrations: z.array(z.unknown()).min(1, { error: "list at least one integration" }),
+  vendors: z.array(z.unknown()).optional(),
   managedPoliciesPerRole: z.coerce.number().int().min(1).max(20).default(iamQuotas.defaultManagedPoliciesPerRole),
   trustPolicyMaxChars: z.coerce
     .number()
@@ -335,52 +336,76 @@ const topLevelSchema = z.strictObject({
   coordination: z.strictObject({ bucket: bucketName, region }).optional(),
 });
 
-/** Format a zod path the way users write it: `integrations[0].buckets[1].name`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-    .join("");
+export interface VendorOptions {
+  /** Vendors defined in code with defineVendor, besides the built-in ones and those the config defines. */
+  vendors?: readonly VendorProfile[];
 }
 
-function issuesOf(error: z.ZodError, base: PropertyKey[]): string[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys")
-      return issue.keys.map((key) => `${formatPath([...base, ...issue.path, key])}: unknown key`);
-    const where = formatPath([...base, ...issue.path]) || "(config)";
-    return [`${where}: ${issue.message}`];
+/** A profile without its code-only parts, as the vendor schema sees it. */
+function profileData(profile: VendorProfile): Record<string, unknown> {
+  const { extraConfig: _extra, vendorSidePolicies: _hook, ...data } = profile;
+  return data;
+}
+
+/** Built-in, then code-defined, then config-defined vendors; every definition validated by the same schema. */
+function vendorRegistryFor(raw: Record<string, unknown>, options: VendorOptions, problems: string[]): VendorRegistry {
+  const registry = new VendorRegistry();
+  registry.add(builtInVendors.map((profile) => ({ profile, origin: "built-in", definedAt: "built-in" })));
+  for (const profile of options.vendors ?? []) {
+    const definedAt = `defineVendor(${show(profile.id)})`;
+    if (parseVendorData(profileData(profile), [definedAt], problems))
+      problems.push(...registry.add([{ profile, origin: "code", definedAt }]));
+  }
+  const configured = Array.isArray(raw.vendors) ? raw.vendors : [];
+  configured.forEach((item, index) => {
+    const profile = parseVendorData(item, ["vendors", index], problems);
+    if (profile) problems.push(...registry.add([{ profile, origin: "config", definedAt: `vendors[${index}]` }]));
   });
+  return registry;
 }
 
 /**
  * Validate the `vendor-access:*` config (namespace stripped, values already JSON-parsed).
  * Throws ConfigError naming every bad key path; nothing else in the program runs before this.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+export function parseStackConfig(raw: Record<string, unknown>, options: VendorOptions = {}): StackConfig {
   const problems: string[] = [];
   const top = topLevelSchema.safeParse(raw);
   if (!top.success) problems.push(...issuesOf(top.error, []));
+  const vendors = vendorRegistryFor(raw, options, problems);
   const rawIntegrations = Array.isArray(raw.integrations) ? raw.integrations : [];
   const integrations: IntegrationConfig[] = [];
   rawIntegrations.forEach((item, index) => {
-    const base = ["integrations", index];
-    const vendor = (item as { vendor?: unknown } | null)?.vendor;
-    const profile = typeof vendor === "string" ? vendorProfiles[vendor] : undefined;
-    if (!profile) {
-      problems.push(
-        `${formatPath([...base, "vendor"])}: ${show(vendor)} is not a known vendor (known: ${vendorIds.join(", ")})`,
-      );
-      return;
-    }
-    const parsed = integrationSchema(profile).safeParse(item);
-    if (!parsed.success) {
-      problems.push(...issuesOf(parsed.error, base));
-      return;
-    }
-    integrations.push(toIntegrationConfig(profile, parsed.data as ParsedIntegration));
+    const integration = parseIntegration(item, vendors, ["integrations", index], problems);
+    if (integration) integrations.push(integration);
   });
   problems.push(...crossIntegrationProblems(integrations, rawIntegrations));
   if (problems.length > 0 || !top.success) throw new ConfigError(problems);
-  return { ...top.data, integrations };
+  const { vendors: _definitions, ...settings } = top.data;
+  return { ...settings, vendors, integrations };
+}
+
+/** One integration against the registry; undefined with `problems` filled when it is invalid. */
+export function parseIntegration(
+  item: unknown,
+  vendors: VendorRegistry,
+  base: PropertyKey[],
+  problems: string[],
+): IntegrationConfig | undefined {
+  const vendor = (item as { vendor?: unknown } | null)?.vendor;
+  const profile = typeof vendor === "string" ? vendors.get(vendor) : undefined;
+  if (!profile) {
+    problems.push(
+      `${formatPath([...base, "vendor"])}: ${show(vendor)} is not a known vendor (known: ${vendors.ids().join(", ")})`,
+    );
+    return undefined;
+  }
+  const parsed = integrationSchema(profile).safeParse(item);
+  if (!parsed.success) {
+    problems.push(...issuesOf(parsed.error, base));
+    return undefined;
+  }
+  return toIntegrationConfig(profile, parsed.data as ParsedIntegration);
 }
 
 type ParsedIntegration = {
@@ -412,6 +437,7 @@ function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration):
   return {
     name,
     vendor,
+    profile,
     access: access as AccessLevel,
     auth: auth as AuthMode,
     ...(principalArn ? { principal: principalArn } : {}),
@@ -476,7 +502,7 @@ function crossIntegrationProblems(integrations: IntegrationConfig[], rawIntegrat
 }
 
 /** Parse the engine's config map (`namespace:key` -> string): this project's keys, JSON where structured. */
-export function parseConfigMap(all: Record<string, string>): StackConfig {
+export function parseConfigMap(all: Record<string, string>, options: VendorOptions = {}): StackConfig {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith(`${projectName}:`)) continue;
@@ -488,10 +514,10 @@ export function parseConfigMap(all: Record<string, string>): StackConfig {
       throw new ConfigError([`${name}: is not valid JSON (${(error as Error).message})`]);
     }
   }
-  return parseStackConfig(raw);
+  return parseStackConfig(raw, options);
 }
 
 /** Read this project's config from the engine. Raw access, so that secret-bearing keys do not log warnings. */
-export function readStackConfig(): StackConfig {
-  return parseConfigMap(pulumi.runtime.allConfig());
+export function readStackConfig(options: VendorOptions = {}): StackConfig {
+  return parseConfigMap(pulumi.runtime.allConfig(), options);
 }

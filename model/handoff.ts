@@ -1,7 +1,6 @@
 // What the vendor needs back from the customer, as data: the component fills it with Pulumi outputs, the
 // render from the plan with the values it knows. Pure: no Pulumi resources.
 import type { IntegrationPlan } from "./plan";
-import type { mlspaceScopes } from "./vendors/mlspace";
 
 export interface HandoffBucket<V> {
   name: string;
@@ -23,13 +22,6 @@ export interface Handoff<V> {
   buckets: HandoffBucket<V>[];
   vendorSideStatement?: { addTo: string[]; statement: unknown };
 }
-
-const mlspaceScopePolicy: Record<(typeof mlspaceScopes)[number], (name?: string) => string> = {
-  "all-users": () => "the app's user policy (self.user_policy in ml_space_lambda/utils/iam_manager.py)",
-  project: (name) => `MLSpace-project-${name ?? "<ProjectName>"}`,
-  user: (name) => `MLSpace-user-${name ?? "<UserName>"}`,
-  "notebook-and-application": () => "the Notebook policy and the Application policy",
-};
 
 /** The values only a deployment knows, as outputs or as the render shows them. */
 export interface HandoffValues<V> {
@@ -68,17 +60,10 @@ export function buildHandoff<V>(plan: IntegrationPlan, values: HandoffValues<V>)
     handoff.secretAccessKey = values.secretAccessKey;
   }
   if (fields.has("vendorSideStatement")) {
-    const mlspace = (plan.integration.extra.mlspace ?? {}) as {
-      permissionsBoundaryName?: string;
-      scope?: (typeof mlspaceScopes)[number];
-      scopeName?: string;
-    };
-    const scope = mlspace.scope ?? "all-users";
     handoff.vendorSideStatement = {
-      // MLSpace's deployment owns these policies: we render the statements to add rather than overwrite them.
-      addTo: [
-        `permissions boundary ${mlspace.permissionsBoundaryName ?? "mlspace-project-user-permission-boundary"}`,
-        mlspaceScopePolicy[scope](mlspace.scopeName),
+      // The vendor's deployment owns these policies: we render the statements to add rather than overwrite them.
+      addTo: plan.profile.vendorSidePolicies?.(plan.integration.extra) ?? [
+        "the IAM policy of every principal in the vendor's account that reads these buckets",
       ],
       statement: plan.permissionPolicies[0].Statement,
     };

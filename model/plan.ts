@@ -31,7 +31,7 @@ import {
   userCapacities,
   type StatementGroup,
 } from "./policy/packing";
-import { vendorProfiles, type ActionSet, type VendorProfile } from "./vendors";
+import type { ActionSet, VendorProfile } from "./vendors";
 import { narrowActions } from "./vendors/actions";
 import type { ExternalIdSource } from "./vendors/profile";
 
@@ -142,7 +142,7 @@ export function trustPolicy(plan: IntegrationPlan, externalId: string): PolicyDo
 
 /** The vendor's actions at the integration's access level, narrowed by its `excludeActions`. */
 export function integrationActions(integration: IntegrationConfig): ActionSet {
-  const levels = vendorProfiles[integration.vendor].access.levels;
+  const levels = integration.profile.access.levels;
   return narrowActions(levels[integration.access]!, integration.excludeActions);
 }
 
@@ -242,7 +242,7 @@ export function defaultAccessPointName(integration: string, stack: string, bucke
 }
 
 function targetsOf(integration: IntegrationConfig, accountId: string, stackName: string): Target[] {
-  const usesAccessPoint = vendorProfiles[integration.vendor].accessPoint === true;
+  const usesAccessPoint = integration.profile.accessPoint === true;
   return integration.buckets.map((bucket) => {
     const name = usesAccessPoint
       ? (bucket.accessPointName ?? defaultAccessPointName(integration.name, stackName, bucket.name))
@@ -300,7 +300,7 @@ export function planIntegration(
   stackName: string,
   ownerKey = defaultOwnerKey(stackName),
 ): IntegrationPlan {
-  const profile = vendorProfiles[integration.vendor];
+  const profile = integration.profile;
   const actions = integrationActions(integration);
   const mode = profile.auth.modes[integration.auth]!;
   const sidPrefix = sidPrefixFor(integration.name, ownerKey);

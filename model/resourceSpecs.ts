@@ -99,12 +99,18 @@ function component(type: string, name: string, parent: Parent | null): ResourceS
 }
 
 export function integrationTags(plan: IntegrationPlan, stack: string): Record<string, string> {
+  const known = plan.profile.knownPrincipals;
   return {
     "vendor-access:integration": plan.integration.name,
     "vendor-access:vendor": plan.profile.id,
     "vendor-access:stack": stack,
+    // The policy pack checks trusted principals against these when no vendor allowlist is configured.
+    ...(known ? { [knownPrincipalsTag]: known.join(" ") } : {}),
   };
 }
+
+/** The tag listing the principals the vendor's instructions name, space-separated (policy pack: only-trust-known-vendors). */
+export const knownPrincipalsTag = "vendor-access:vendor-principals";
 
 /** The IAM name's ARN as IAM reports it: `arn:<partition>:iam::<account>:<kind>/<name>`. */
 function iamArnLike(identityArn: string, kind: string, name: string): string {

@@ -1,15 +1,17 @@
 // The pack's own copies of facts about the vendor-access program. The pack is an independent package and checks
 // the program from outside, so it does not import them; tests/policypack/programFacts.test.ts keeps them equal.
 
-/** The tags the program puts on every role and user it creates for a vendor. */
+/** The tags the program puts on every role and user it creates for a vendor; `knownPrincipals` only where the profile names some. */
 export const tagKeys = {
   vendor: "vendor-access:vendor",
   integration: "vendor-access:integration",
   stack: "vendor-access:stack",
+  knownPrincipals: "vendor-access:vendor-principals",
 } as const;
 
 /**
- * The principals the vendors' own instructions name, used when no vendorAllowlist is configured. Deep Lake's is the
+ * The principals the built-in vendors' own instructions name, used when no vendorAllowlist is configured and a
+ * role carries no `knownPrincipals` tag (the program tags every vendor's, built-in, code or config, from its profile). Deep Lake's is the
  * program's default principal; Isahit's instructions name two accounts (one in the text, one in the JSON example),
  * so the program has no default and the pack accepts either.
  */

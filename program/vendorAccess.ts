@@ -7,7 +7,7 @@ import {
   mergedBucketPolicy,
   type PlannedBucket,
 } from "../resources/bucketDocuments";
-import type { StackConfig } from "../model/config";
+import { ConfigError, parseStackConfig, type StackConfig, type VendorOptions } from "../model/config";
 import { arnProblems } from "../model/policy/arnCatalog";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
 import { policyDocument, type PolicyDocument } from "../model/policy/document";
@@ -15,7 +15,9 @@ import { defaultOwnerKey, planIntegration, PlanError, trustPolicy, type Integrat
 import { componentTypes, legacyPrefixes, sharedBucketEntriesSpecs } from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { registerSpecs } from "../resources/registerSpecs";
-import { VendorIntegration, type Handoff } from "../resources/vendorIntegration";
+import { vendorCatalogProblems } from "../model/vendors/catalogCheck";
+import { VendorRegistry } from "../model/vendors/registry";
+import { argsOfPlan, VendorIntegration, type Handoff } from "../resources/vendorIntegration";
 
 export interface VendorAccessOutputs {
   handoffs: Record<string, Handoff>;
@@ -93,10 +95,43 @@ export const uncoordinatedWarning =
   "without a coordination bucket. Set vendor-access:coordination to {bucket, region} (docs/shared-buckets.md, " +
   "\"Coordination\") so that this stack's writers and other stacks' are linearised per document.";
 
+/** Every registered vendor's actions are IAM actions on the right resource type; ConfigError with key paths if not. */
+export async function assertVendorsMatchCatalog(vendors: VendorRegistry): Promise<void> {
+  const problems = await vendorCatalogProblems(vendors);
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+export interface DeployOptions extends VendorOptions {
+  /** The stack whose names and Sid prefixes the resources use; the current stack by default. */
+  stack?: string;
+}
+
+/** Raw `vendor-access:*` config parsed with `options.vendors`, or a config parseStackConfig already returned. */
+function validatedConfig(config: StackConfig | Record<string, unknown>, options: VendorOptions): StackConfig {
+  if (!(config.vendors instanceof VendorRegistry)) return parseStackConfig(config as Record<string, unknown>, options);
+  const parsed = config as StackConfig;
+  const missing = (options.vendors ?? []).filter((profile) => parsed.vendors.get(profile.id) !== profile);
+  if (missing.length > 0)
+    throw new ConfigError(
+      missing.map(
+        (profile) =>
+          `defineVendor(${JSON.stringify(profile.id)}): the config was parsed without this vendor; pass it to parseStackConfig too, or pass the raw config`,
+      ),
+    );
+  return parsed;
+}
+
+/**
+ * The whole program: validate (raw config is parsed with `options.vendors`), check every vendor's actions against
+ * the IAM catalog, plan, check the caller and the live bucket policies, then register the components.
+ */
 export async function deployVendorAccess(
-  config: StackConfig,
-  stackName = pulumi.getStack(),
+  rawOrParsed: StackConfig | Record<string, unknown>,
+  options: DeployOptions = {},
 ): Promise<VendorAccessOutputs> {
+  const config = validatedConfig(rawOrParsed, options);
+  const stackName = options.stack ?? pulumi.getStack();
+  await assertVendorsMatchCatalog(config.vendors);
   const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), stackName);
   const { plans, buckets } = planStack(config, stackName, ownerKey);
   await assertDocumentsMatchCatalog(plans);
@@ -107,7 +142,7 @@ export async function deployVendorAccess(
   const handoffs: Record<string, Handoff> = {};
   const integrations = new Map<string, VendorIntegration>();
   for (const plan of plans) {
-    const integration = new VendorIntegration(plan.integration.name, { plan, stack: stackName });
+    const integration = new VendorIntegration(plan.integration.name, argsOfPlan(plan, config, stackName));
     integrations.set(plan.integration.name, integration);
     handoffs[plan.integration.name] = integration.handoff;
   }

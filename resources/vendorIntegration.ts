@@ -1,13 +1,141 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
+import { ConfigError, parseIntegration, type StackConfig } from "../model/config";
+import { planIntegration, type IntegrationPlan } from "../model/plan";
+import { iamQuotas } from "../model/policy/packing";
+import { ownerKeyFor } from "../model/sharedDocuments/ownership";
+import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "../model/vendors";
 import { BucketGrant } from "./bucketGrant";
-import type { IntegrationPlan } from "../model/plan";
+import { registerSpecs } from "./registerSpecs";
 import { RoleTrust } from "./roleTrust";
 import { buildHandoff, type Handoff as HandoffOf } from "../model/handoff";
-import { bucketGrantName, componentTypes, hasBucketSide, integrationTags } from "../model/resourceSpecs";
+import {
+  bucketGrantName,
+  componentTypes,
+  hasBucketSide,
+  integrationTags,
+  sharedBucketEntriesSpecs,
+} from "../model/resourceSpecs";
 
+export interface VendorBucketArgs {
+  name: string;
+  region: string;
+  /** Every grant is scoped to this key prefix (ending in "/"); the whole bucket by default. */
+  prefix?: string;
+  /** The bucket's SSE-KMS key, in the bucket's region. */
+  kmsKeyArn?: string;
+  /** The access point's name, for vendors that get one (default `<integration>-<8 hex of the bucket name>`). */
+  accessPointName?: string;
+}
+
+/** One vendor's access, as a platform engineer writes it: the same keys as an entry of `vendor-access:integrations`. */
 export interface VendorIntegrationArgs {
-  plan: IntegrationPlan;
-  stack: string;
+  /** A built-in vendor's id, or a profile made with defineVendor. */
+  vendor: string | VendorProfile;
+  /** The 12-digit account that owns the buckets and the role. */
+  accountId: string;
+  /** The vendor's default access level when omitted. */
+  access?: AccessLevel;
+  /** The vendor's default auth mode when omitted. */
+  auth?: AuthMode;
+  /** The vendor's account (12 digits or `arn:aws:iam::ID:root`) or role ARN; the vendor's default when it has one. */
+  principal?: string;
+  /** The vendor-issued ExternalId (kept a Pulumi secret), or "generate" where we issue it. */
+  externalId?: string;
+  buckets: VendorBucketArgs[];
+  /** Actions removed from the vendor's set at this access level; never adds any. */
+  excludeActions?: string[];
+  /** CORS origins, for vendors whose web app reads from the browser. */
+  cors?: { origins: string[] };
+  /** Vendor-specific keys its profile declares in `extraConfig` (MLSpace: `mlspace`). */
+  options?: Record<string, unknown>;
+  /** IAM quotas when raised for the account: managed policies per role (10) and trust policy characters (2048). */
+  managedPoliciesPerRole?: number;
+  trustPolicyMaxChars?: number;
+  /** The stack whose names and Sid prefixes this integration uses; the current stack by default. */
+  stack?: string;
+}
+
+/** Plans made by deployVendorAccess for the args it passes, so that a stack plans each integration once. */
+const plannedArgs = new WeakMap<VendorIntegrationArgs, IntegrationPlan>();
+
+/** The args of an already validated and planned integration (deployVendorAccess). */
+export function argsOfPlan(plan: IntegrationPlan, stack: StackConfig, stackName: string): VendorIntegrationArgs {
+  const { integration } = plan;
+  const args: VendorIntegrationArgs = {
+    vendor: integration.profile,
+    accountId: stack.accountId,
+    access: integration.access,
+    auth: integration.auth,
+    ...(integration.principal ? { principal: integration.principal } : {}),
+    buckets: integration.buckets,
+    excludeActions: integration.excludeActions,
+    options: integration.extra,
+    stack: stackName,
+  };
+  plannedArgs.set(args, plan);
+  return args;
+}
+
+/** Validate user-facing args exactly as stack config is validated, and plan them; ConfigError names every bad key. */
+function planArgs(name: string, args: VendorIntegrationArgs, stackName: string, ownerKey: string): IntegrationPlan {
+  const profile = typeof args.vendor === "string" ? undefined : args.vendor;
+  const vendors = new VendorRegistry();
+  vendors.add(builtInVendors.map((p) => ({ profile: p, origin: "built-in", definedAt: "built-in" })));
+  const problems = profile
+    ? vendors.add([{ profile, origin: "code", definedAt: `defineVendor(${JSON.stringify(profile.id)})` }])
+    : [];
+  const {
+    vendor: _vendor,
+    accountId,
+    options,
+    managedPoliciesPerRole,
+    trustPolicyMaxChars,
+    stack: _stack,
+    ...rest
+  } = args;
+  const item = { name, vendor: profile?.id ?? args.vendor, ...rest, ...options };
+  const integration = parseIntegration(item, vendors, [`VendorIntegration ${name}`], problems);
+  integration?.buckets.forEach((bucket, index) => {
+    if (bucket.bucketPolicyMode === "exclusive")
+      problems.push(
+        `VendorIntegration ${name}.buckets[${index}].bucketPolicyMode: exclusive mode needs deployVendorAccess, which owns the whole bucket policy`,
+      );
+  });
+  if (!integration || problems.length > 0) throw new ConfigError(problems);
+  const stack: StackConfig = {
+    accountId,
+    vendors,
+    integrations: [integration],
+    managedPoliciesPerRole: managedPoliciesPerRole ?? iamQuotas.defaultManagedPoliciesPerRole,
+    trustPolicyMaxChars: trustPolicyMaxChars ?? iamQuotas.trustPolicyChars,
+  };
+  return planIntegration(integration, stack, stackName, ownerKey);
+}
+
+/** A standalone integration writes its own entries in each shared bucket's policy and CORS, under its own owner key. */
+function registerOwnEntries(name: string, plan: IntegrationPlan, ownerKey: string, parent: VendorIntegration): void {
+  for (const grant of plan.buckets) {
+    const bucket: PlannedBucket = {
+      bucket: grant.bucket.name,
+      region: grant.bucket.region,
+      policyMode: "shared",
+      contributions: [{ owner: plan.integration.name, statements: grant.statements, corsRules: grant.corsRules }],
+      baselineStatements: [],
+    };
+    // Throws when the statements alone exceed S3's 20 KB; the provider checks the live merge again when it writes.
+    mergedBucketPolicy(bucket);
+    // Named after the component and parented by it: two integrations on one bucket never share a resource.
+    const specs = sharedBucketEntriesSpecs(bucket, [plan], { ownerKey, legacy: [] }).map((spec) => ({
+      ...spec,
+      name: `${name}--${spec.name}`,
+    }));
+    registerSpecs(
+      specs,
+      parent,
+      new Map([[`${componentTypes.roleTrust}::${plan.integration.name}`, parent.roleTrust]]),
+    );
+  }
 }
 
 /** The handoff of a deployment: values the engine fills in are outputs; secrets stay Pulumi secrets. */
@@ -21,12 +149,17 @@ export class VendorIntegration extends pulumi.ComponentResource {
 
   constructor(name: string, args: VendorIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.vendorIntegration, name, {}, opts);
-    const { plan, stack } = args;
+    const stack = args.stack ?? pulumi.getStack();
+    const planned = plannedArgs.get(args);
+    // Standalone, the component is its own owner of bucket entries: it never touches a stack's or another component's.
+    const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), `${stack}/VendorIntegration/${name}`);
+    const plan = planned ?? planArgs(name, args, stack, ownerKey);
     this.roleTrust = new RoleTrust(name, { plan, tags: integrationTags(plan, stack) }, { parent: this });
     // Only where the integration has something on the bucket's side: an empty component is no AWS resource.
     this.bucketGrants = plan.buckets
       .filter(hasBucketSide)
       .map((bucket) => new BucketGrant(bucketGrantName(name, bucket.bucket.name), { plan: bucket }, { parent: this }));
+    if (!planned) registerOwnEntries(name, plan, ownerKey, this);
     const grantsByBucket = new Map(this.bucketGrants.map((grant) => [grant.bucketName, grant]));
     this.handoff = buildHandoff(plan, {
       principalArn: this.roleTrust.principalArn,

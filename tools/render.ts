@@ -3,12 +3,14 @@ import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments
 import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../model/config";
 import { buildHandoff } from "../model/handoff";
 import type { PolicyDocument } from "../model/policy/document";
+import type { VendorOrigin } from "../model/vendors";
 import { trustPolicy, type CorsRule, type IntegrationPlan } from "../model/plan";
 import { hasBucketSide, legacyPrefixes } from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
 import {
   assertDocumentsMatchCatalog,
+  assertVendorsMatchCatalog,
   assertSameAccount,
   planStack,
   type VendorAccessOutputs,
@@ -49,10 +51,22 @@ export interface RenderedBucket {
   accessPoints: { name: string; arn: string; policy: PolicyDocument }[];
 }
 
+export interface RenderedVendor {
+  id: string;
+  displayName: string;
+  origin: VendorOrigin;
+  /** `built-in`, `vendors[N]` in the stack file, or `defineVendor("id")` in the program's code. */
+  definedAt: string;
+  /** The actions per access level, so a reviewer sees each vendor's reach at a glance. */
+  levels: Record<string, { bucket: readonly string[]; object: readonly string[]; kms: readonly string[] }>;
+}
+
 export interface Render {
   project: string;
   stack: string;
   accountId: string;
+  /** Every vendor this stack may use: built-in, defined in code, and defined in its config. */
+  vendors: RenderedVendor[];
   integrations: RenderedIntegration[];
   buckets: RenderedBucket[];
   resources: RenderedResource[];
@@ -139,6 +153,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
   const config = parseConfigMap(stackFile.config);
   // Offline there is no backend: the organisation is a self-managed backend's, as under the mocks.
   const ownerKey = ownerKeyFor(selfManagedOrganization, stackFile.project, stackFile.stack);
+  await assertVendorsMatchCatalog(config.vendors);
   const { plans, buckets } = planStack(config, stackFile.stack, ownerKey);
   await assertDocumentsMatchCatalog(plans);
   assertSameAccount(options.callerAccountId ?? config.accountId, config.accountId);
@@ -162,12 +177,23 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     project: stackFile.project,
     stack: stackFile.stack,
     accountId: config.accountId,
+    vendors: renderedVendors(config),
     integrations: plans.map((plan) => renderIntegration(plan, plan.identityArn, plannedHandoff(plan))),
     buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
     resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
     violations,
   };
   return redact(render, new Set([...configSecrets(config, stackFile), ...rendered.secretValues]));
+}
+
+function renderedVendors(config: StackConfig): RenderedVendor[] {
+  return config.vendors.list().map(({ profile, origin, definedAt }) => ({
+    id: profile.id,
+    displayName: profile.displayName,
+    origin,
+    definedAt,
+    levels: { ...profile.access.levels } as RenderedVendor["levels"],
+  }));
 }
 
 /** The handoff as the render shows it: ARNs known from the plan, secrets as "[secret]". */
@@ -218,6 +244,7 @@ export async function renderUnderMocks(stackFile: StackFile, options: RenderOpti
     project: stackFile.project,
     stack: stackFile.stack,
     accountId: config.accountId,
+    vendors: renderedVendors(config),
     integrations: plans.map((plan) =>
       renderIntegration(plan, recordedPrincipalArn(plan, run.resources), run.result.handoffs[plan.integration.name]),
     ),

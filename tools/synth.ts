@@ -51,6 +51,14 @@ export function printSummary(render: Render): void {
     `${render.resources.length} resources, ${render.integrations.length} integrations, ${render.buckets.length} buckets`,
     "",
   );
+  out.push("Vendors:");
+  for (const vendor of render.vendors) {
+    const levels = Object.entries(vendor.levels)
+      .map(([level, set]) => `${level} ${set.bucket.length + set.object.length} S3 + ${set.kms.length} KMS actions`)
+      .join(", ");
+    out.push(`  ${vendor.id} (${vendor.displayName}; ${vendor.origin}, ${vendor.definedAt}): ${levels}`);
+  }
+  out.push("");
   for (const integration of render.integrations) {
     out.push(
       `Integration ${integration.name} (${integration.vendor}, ${integration.access}, auth ${integration.auth})`,

@@ -1,10 +1,10 @@
-import type { VendorProfile } from "./profile";
+import { defineVendor } from "./define";
 
-/** Instabase AI Hub (seeds/aihub.txt): an IAM role whose trust AI Hub provides, or an access key. */
-export const aihub: VendorProfile = {
+/** Instabase AI Hub: an IAM role whose trust AI Hub provides, or an access key. */
+export const aihub = defineVendor({
   id: "aihub",
   displayName: "Instabase AI Hub",
-  seed: "aihub.txt",
+  instructions: 'Instabase AI Hub: "Connecting Amazon S3"',
   // AI Hub shows its trust policy in the connection dialog: principal and ExternalId come from config.
   principalKinds: ["role", "account"],
   access: {
@@ -38,4 +38,4 @@ export const aihub: VendorProfile = {
     },
   },
   handoff: ["roleArn", "externalId", "accessKey", "buckets", "regions", "pathToDrive", "encryption"],
-};
+});

@@ -1,10 +1,10 @@
-import type { VendorProfile } from "./profile";
+import { defineVendor } from "./define";
 
-/** Aquarium (seeds/aquarium.txt): a role that Aquarium's account assumes to read objects. */
-export const aquarium: VendorProfile = {
+/** Aquarium: a role that Aquarium's account assumes to read objects. */
+export const aquarium = defineVendor({
   id: "aquarium",
   displayName: "Aquarium",
-  seed: "aquarium.txt",
+  instructions: 'Aquarium: "Granting Aquarium Read Access to an AWS S3 Bucket"',
   // The seed says "reach out to Aquarium for our 12 digit Account ID", so there is no default.
   principalKinds: ["account", "role"],
   access: {
@@ -15,4 +15,4 @@ export const aquarium: VendorProfile = {
   // The seed's role has no ExternalId: we generate one and hand it off (confused-deputy protection).
   auth: { default: "role", modes: { role: { externalId: "generated" } } },
   handoff: ["roleArn", "externalId", "regions", "buckets"],
-};
+});

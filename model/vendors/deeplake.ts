@@ -1,4 +1,4 @@
-import type { VendorProfile } from "./profile";
+import { defineVendor } from "./define";
 
 // The seed's KMS statement writes kms:ReEncrypt* and kms:GenerateDataKey*; these are the exact actions behind them.
 const kmsReadWrite = [
@@ -11,12 +11,14 @@ const kmsReadWrite = [
   "kms:DescribeKey",
 ];
 
-/** Activeloop Deep Lake (seeds/activeloop-deeplake.txt): a role trusted by Activeloop's backend role. */
-export const deeplake: VendorProfile = {
+/** Activeloop Deep Lake: a role trusted by Activeloop's backend role. */
+export const deeplake = defineVendor({
   id: "deeplake",
   displayName: "Activeloop Deep Lake",
-  seed: "activeloop-deeplake.txt",
+  instructions: 'Activeloop Deep Lake: "Provisioning Role-Based Access"',
   defaultPrincipal: "arn:aws:iam::597713067985:role/activeloop_backend",
+  // The trust policy in Activeloop's instructions names this role; the policy pack checks trusts against it.
+  knownPrincipals: ["arn:aws:iam::597713067985:role/activeloop_backend"],
   principalKinds: ["role", "account"],
   access: {
     default: "read-write",
@@ -37,4 +39,4 @@ export const deeplake: VendorProfile = {
   // The seed's trust policy has no ExternalId condition: we generate one and hand it off.
   auth: { default: "role", modes: { role: { externalId: "generated" } } },
   handoff: ["roleArn", "externalId"],
-};
+});

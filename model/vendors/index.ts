@@ -1,4 +1,4 @@
-// The vendor registry: adding a vendor is one profile file and one line here.
+// The built-in vendors: adding one is one profile file, one line here, and its test.
 import { aihub } from "./aihub";
 import { aquarium } from "./aquarium";
 import { deeplake } from "./deeplake";
@@ -6,14 +6,8 @@ import { isahit } from "./isahit";
 import { mlspace } from "./mlspace";
 import type { VendorProfile } from "./profile";
 
-export const vendorProfiles: Readonly<Record<string, VendorProfile>> = {
-  aquarium,
-  deeplake,
-  mlspace,
-  isahit,
-  aihub,
-};
+export const builtInVendors: readonly VendorProfile[] = [aquarium, deeplake, mlspace, isahit, aihub];
 
-export const vendorIds = Object.keys(vendorProfiles);
-
+export { defineVendor, VendorDefinitionError, type VendorDefinition } from "./define";
+export { VendorRegistry, type RegisteredVendor, type VendorOrigin } from "./registry";
 export type { AccessLevel, ActionSet, AuthMode, VendorProfile } from "./profile";

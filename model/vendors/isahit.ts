@@ -1,11 +1,13 @@
-import type { VendorProfile } from "./profile";
+import { defineVendor } from "./define";
 
-/** Isahit Lab (seeds/isahit.txt): CORS for its web apps, an access point, and a role with a vendor-issued ExternalId. */
-export const isahit: VendorProfile = {
+/** Isahit Lab: CORS for its web apps, an access point, and a role with a vendor-issued ExternalId. */
+export const isahit = defineVendor({
   id: "isahit",
   displayName: "Isahit Lab",
-  seed: "isahit.txt",
+  instructions: 'Isahit Lab: "AWS S3 Integration"',
   // No default: the seed's text says 999888496268 and its JSON says 090680223052. Ask Isahit, set it in config.
+  // Both accounts the instructions name, for the policy pack's check of trusted principals.
+  knownPrincipals: ["999888496268", "090680223052"],
   principalKinds: ["account", "role"],
   access: {
     default: "read",
@@ -16,4 +18,4 @@ export const isahit: VendorProfile = {
   cors: { defaultOrigins: ["https://lab.isahit.com", "https://work.isahit.com"], methods: ["GET"], headers: ["*"] },
   accessPoint: true,
   handoff: ["roleArn", "accessPoints", "regions", "buckets"],
-};
+});

@@ -1,17 +1,32 @@
 import { z } from "zod";
-import type { VendorProfile } from "./profile";
+import { defineVendor } from "./define";
 
-/** The policies on the MLSpace side that must allow the bucket (seeds/mlspace.txt, "Controlling Permissions"). */
+/** The policies on the MLSpace side, where the bucket must be allowed too ("Controlling Permissions"). */
 export const mlspaceScopes = ["all-users", "project", "user", "notebook-and-application"] as const;
 
+/** Where each scope's statement goes in MLSpace's own IAM policies (its instructions, "Controlling Permissions"). */
+const mlspaceScopePolicy: Record<(typeof mlspaceScopes)[number], (name?: string) => string> = {
+  "all-users": () => "the app's user policy (self.user_policy in ml_space_lambda/utils/iam_manager.py)",
+  project: (name) => `MLSpace-project-${name ?? "<ProjectName>"}`,
+  user: (name) => `MLSpace-user-${name ?? "<UserName>"}`,
+  "notebook-and-application": () => "the Notebook policy and the Application policy",
+};
+
+// The instructions' recommended boundary name, and the scope that reaches every user.
+const mlspaceDefaults = {
+  permissionsBoundaryName: "mlspace-project-user-permission-boundary",
+  scope: "all-users" as const,
+  scopeName: undefined,
+};
+
 /**
- * MLSpace (seeds/mlspace.txt): the MLSpace account is named in the bucket policy. Its own IAM policies are
+ * MLSpace: the MLSpace account is named in the bucket policy. Its own IAM policies are
  * owned by MLSpace's deployment, so we render the exact statement to add there instead of managing them.
  */
-export const mlspace: VendorProfile = {
+export const mlspace = defineVendor({
   id: "mlspace",
   displayName: "MLSpace",
-  seed: "mlspace.txt",
+  instructions: 'MLSpace: "Enabling Access To S3 Buckets"',
   // MLSpace runs in the customer's own chosen account: config must name it.
   principalKinds: ["account"],
   access: {
@@ -28,15 +43,19 @@ export const mlspace: VendorProfile = {
   },
   auth: { default: "bucketPolicy", modes: { bucketPolicy: { externalId: "none", bucketPolicyPrincipal: "vendor" } } },
   handoff: ["buckets", "regions", "vendorSideStatement"],
+  // MLSpace's deployment owns these policies: the handoff names them, with the statement to add to each.
+  vendorSidePolicies: ({ mlspace: settings }) => {
+    const { permissionsBoundaryName, scope, scopeName } = settings ?? mlspaceDefaults;
+    return [`permissions boundary ${permissionsBoundaryName}`, mlspaceScopePolicy[scope](scopeName)];
+  },
   extraConfig: {
     mlspace: z
       .strictObject({
-        // The seed's recommended boundary name.
-        permissionsBoundaryName: z.string().min(1).max(128).default("mlspace-project-user-permission-boundary"),
-        scope: z.enum(mlspaceScopes).default("all-users"),
+        permissionsBoundaryName: z.string().min(1).max(128).default(mlspaceDefaults.permissionsBoundaryName),
+        scope: z.enum(mlspaceScopes).default(mlspaceDefaults.scope),
         /** The project or user name when scope is `project` or `user`. */
         scopeName: z.string().min(1).max(64).optional(),
       })
       .optional(),
   },
-};
+});

@@ -1,4 +1,5 @@
-// The shape of a vendor profile: plain data that says what one vendor needs. No control flow lives here.
+// The shape of a vendor profile: data that says what one vendor needs, plus one typed hook. Profiles are made with
+// defineVendor (define.ts), which validates them; the registry (registry.ts) is passed explicitly, never mutated.
 import type { z } from "zod";
 
 export type AccessLevel = "read" | "read-write";
@@ -50,12 +51,18 @@ export type HandoffField =
   | "vendorSideStatement";
 
 export interface VendorProfile {
+  /** Lowercase letters, digits and single hyphens; the `vendor:` value in config and the `vendor-access:vendor` tag. */
   readonly id: string;
   readonly displayName: string;
-  /** The seed this profile was derived from, in ../shared/seeds/. */
-  readonly seed: string;
-  /** The vendor's principal when the seed names one; otherwise config must give it. */
+  /** The vendor's setup instructions this profile follows: a document title or URL, for reviewers. */
+  readonly instructions?: string;
+  /** The vendor's principal when its instructions name one; otherwise config must give it. */
   readonly defaultPrincipal?: string;
+  /**
+   * The principals the vendor's own instructions name (12-digit accounts or role ARNs). Rendered as a tag on the
+   * role, where the policy pack checks trusted principals against them when no vendor allowlist is configured.
+   */
+  readonly knownPrincipals?: readonly string[];
   /** Which principal forms config may give: a role ARN, or an account (`arn:aws:iam::ID:root` or 12 digits). */
   readonly principalKinds: readonly ("account" | "role")[];
   readonly access: { readonly default: AccessLevel; readonly levels: Partial<Record<AccessLevel, ActionSet>> };
@@ -65,6 +72,11 @@ export interface VendorProfile {
   /** An S3 access point per bucket, internet origin with every public-access block on. */
   readonly accessPoint?: boolean;
   readonly handoff: readonly HandoffField[];
-  /** Vendor-specific config keys, validated with the rest of the integration. */
+  /** Vendor-specific config keys, validated with the rest of the integration (code-defined vendors only). */
   readonly extraConfig?: z.ZodRawShape;
+  /**
+   * For `bucketPolicy` vendors: the vendor-side IAM policies the handoff tells the customer to add the rendered
+   * statement to, from the integration's validated `extraConfig` keys (code-defined vendors only).
+   */
+  readonly vendorSidePolicies?: (extra: Readonly<Record<string, unknown>>) => string[];
 }

@@ -3,9 +3,13 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { documentRule } from "../defineRule";
 import { accountIds, vendorAllowlist } from "../packConfig";
-import { isRecord, knownStatements } from "../policyDocuments";
+import { isRecord, knownStatements, type Snapshot } from "../policyDocuments";
 import { classifyAwsPrincipal, isExternal, principalMatchesEntry } from "../principals";
 import { seedPrincipals, tagKeys } from "../programFacts";
+
+function tagValue(tags: Snapshot | undefined, key: string): string | undefined {
+  return isRecord(tags) && typeof tags[key] === "string" ? (tags[key] as string) : undefined;
+}
 
 export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
   name: "only-trust-known-vendors",
@@ -15,7 +19,9 @@ export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
     "offline validation both honour. A resource tagged `vendor-access:vendor` (the program tags every role and user it creates) is held to " +
     "that vendor's list; an untagged document (a bucket policy) to every vendor's. An allowlisted account admits roles inside it; an " +
     "allowlisted role does not admit its account. Without an allowlist, vendor roles are checked against the principals the vendors' own " +
-    "instructions name (Deep Lake's `activeloop_backend` role; Isahit's two accounts), and other vendors are not checked.",
+    "instructions name, from the role's `vendor-access:vendor-principals` tag (the program writes it from the vendor profile's " +
+    "`knownPrincipals`, for built-in, code- and config-defined vendors alike: Deep Lake's `activeloop_backend` role, Isahit's two " +
+    "accounts), or else the pack's own copy for the built-in vendors; vendors that name none are not checked.",
   description:
     "Every principal outside the stack's accounts that a policy trusts is on the vendor allowlist (for a resource tagged vendor-access:vendor, " +
     "that vendor's list). Without a configured allowlist, vendor roles are checked against the principals the vendors' instructions name.",
@@ -26,8 +32,12 @@ export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
   config: { accountIds, vendorAllowlist },
   check(resource, documents, { config, report }) {
     const tags = isRecord(resource.props) ? resource.props.tags : undefined;
-    const vendor =
-      isRecord(tags) && typeof tags[tagKeys.vendor] === "string" ? (tags[tagKeys.vendor] as string) : undefined;
+    const vendor = tagValue(tags, tagKeys.vendor);
+    // The program tags each role with the principals its vendor's profile names (code and config vendors too).
+    const tagged = tagValue(tags, tagKeys.knownPrincipals)
+      ?.split(/\s+/)
+      .filter((p) => p !== "");
+    const known = tagged ?? (vendor !== undefined ? seedPrincipals[vendor] : undefined) ?? [];
     const configured = config.vendorAllowlist;
     let allowed: readonly string[];
     let listName: string;
@@ -35,9 +45,9 @@ export const onlyTrustKnownVendors: ResourceValidationPolicy = documentRule({
       allowed = vendor === undefined ? Object.values(configured).flat() : (configured[vendor] ?? []);
       listName = vendor === undefined ? "the vendor allowlist (any vendor)" : `vendorAllowlist.${vendor}`;
     } else {
-      // Documents not attributed to a vendor cannot be checked against the seeds: nothing says whose they are.
-      if (vendor === undefined || !seedPrincipals[vendor]) return;
-      allowed = seedPrincipals[vendor];
+      // Documents not attributed to a vendor cannot be checked against its instructions: nothing says whose they are.
+      if (vendor === undefined || known.length === 0) return;
+      allowed = known;
       listName = `the principals ${vendor}'s own instructions name (no vendorAllowlist is configured)`;
     }
     for (const { source, statement } of knownStatements(documents)) {

@@ -1,6 +1,6 @@
 // Runs the program under mocks for a config given as plain data, the way the tests need it.
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
-import { parseStackConfig } from "../../model/config";
+import type { VendorProfile } from "../../model/vendors";
 import { deployVendorAccess, type VendorAccessOutputs } from "../../program/vendorAccess";
 import { runUnderMocks, type MockRun, type RecordedResource } from "../../tools/mockEngine";
 
@@ -24,13 +24,13 @@ export function stackConfig(
 
 export async function runProgram(
   raw: Record<string, unknown>,
-  options: { stack?: string; callerAccountId?: string } = {},
+  options: { stack?: string; callerAccountId?: string; vendors?: readonly VendorProfile[] } = {},
 ): Promise<MockRun<VendorAccessOutputs>> {
   const stack = options.stack ?? "test";
   const config = Object.fromEntries(
     Object.entries(raw).map(([k, v]) => [`vendor-access:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
   );
-  return runUnderMocks(() => deployVendorAccess(parseStackConfig(raw), stack), {
+  return runUnderMocks(() => deployVendorAccess(raw, { stack, vendors: options.vendors }), {
     project: "vendor-access",
     stack,
     callerAccountId: options.callerAccountId ?? String(raw.accountId ?? testAccount),

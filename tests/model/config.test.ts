@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, parseStackConfig } from "../../model/config";
+import { builtInVendors } from "../../model/vendors";
 import { stackConfig, testAccount } from "../helpers/program";
 
 const kmsKey = (region: string) => `arn:aws:kms:${region}:${testAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -240,7 +241,7 @@ describe("config", () => {
       [
         "an unknown vendor",
         stackConfig([{ name: "acme", vendor: "acme", buckets: [] }]),
-        'integrations[0].vendor: "acme" is not a known vendor (known: aquarium, deeplake, mlspace, isahit, aihub)',
+        `integrations[0].vendor: "acme" is not a known vendor (known: ${builtInVendors.map((v) => v.id).join(", ")})`,
       ],
       [
         "an unknown key in an integration",

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import { parseConfigMap } from "../../model/config";
 import { iamQuotas } from "../../model/policy/packing";
 import { bucketPolicyMaxBytes } from "../../model/sharedDocuments/merge";
-import { vendorProfiles } from "../../model/vendors";
+import { builtInVendors } from "../../model/vendors";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { bucketCorsEntriesKind as componentCorsKind } from "../../providers/bucketCorsEntries";
 import { bucketPolicyEntriesKind as componentPolicyKind } from "../../providers/bucketPolicyEntries";
@@ -26,7 +26,7 @@ describe("policypack program facts: the pack's copies equal the program's", () =
   before(async () => {
     const stackFile = loadStackFile({ stack: "dev" });
     dev = await renderStack(stackFile, {
-      program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+      program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
     });
   });
 
@@ -35,8 +35,11 @@ describe("policypack program facts: the pack's copies equal the program's", () =
     assert.ok(identities.length >= 4);
     for (const identity of identities) {
       const tags = identity.props.tags as Record<string, string>;
-      assert.deepEqual(Object.keys(tags).sort(), Object.values(tagKeys).sort(), identity.name);
       const integration = dev.integrations.find((i) => i.name === tags[tagKeys.integration]);
+      const known = builtInVendors.find((v) => v.id === integration?.vendor)?.knownPrincipals;
+      const expected = Object.values(tagKeys).filter((key) => key !== tagKeys.knownPrincipals || known);
+      assert.deepEqual(Object.keys(tags).sort(), expected.sort(), identity.name);
+      if (known) assert.equal(tags[tagKeys.knownPrincipals], known.join(" "), identity.name);
       assert.equal(tags[tagKeys.vendor], integration?.vendor, identity.name);
       assert.equal(tags[tagKeys.stack], dev.stack);
     }
@@ -100,32 +103,31 @@ describe("policypack program facts: the pack's copies equal the program's", () =
     assert.equal(quotas.bucketPolicyBytes, bucketPolicyMaxBytes);
   });
 
-  it("seed principals: Deep Lake's is the program's default principal; Isahit's two have no program default", () => {
-    assert.deepEqual(seedPrincipals.deeplake, [vendorProfiles.deeplake.defaultPrincipal]);
-    assert.equal(vendorProfiles.isahit.defaultPrincipal, undefined);
-    const withDefaults = Object.entries(vendorProfiles).filter(([, profile]) => profile.defaultPrincipal);
-    for (const [vendor, profile] of withDefaults)
-      assert.ok(seedPrincipals[vendor]?.includes(profile.defaultPrincipal!), vendor);
+  it("seed principals: the pack's copy is each built-in profile's knownPrincipals, and holds every default principal", () => {
+    const fromProfiles = Object.fromEntries(
+      builtInVendors.filter((v) => v.knownPrincipals).map((v) => [v.id, [...v.knownPrincipals!]]),
+    );
+    assert.deepEqual(seedPrincipals, fromProfiles);
+    for (const profile of builtInVendors.filter((v) => v.defaultPrincipal))
+      assert.ok(seedPrincipals[profile.id]?.includes(profile.defaultPrincipal!), profile.id);
   });
 
   it("CORS methods: the ones each vendor profile asks for", () => {
     const fromProfiles = Object.fromEntries(
-      Object.entries(vendorProfiles)
-        .filter(([, profile]) => profile.cors)
-        .map(([vendor, profile]) => [vendor, [...profile.cors!.methods]]),
+      builtInVendors.filter((profile) => profile.cors).map((profile) => [profile.id, [...profile.cors!.methods]]),
     );
     assert.deepEqual(vendorCorsMethods, fromProfiles);
   });
 
   it("permissions-management actions: the ones each vendor profile asks for, by the IAM catalog's access level", async () => {
     const fromProfiles: Record<string, string[]> = {};
-    for (const [vendor, profile] of Object.entries(vendorProfiles)) {
+    for (const profile of builtInVendors) {
       const actions = [
         ...new Set(Object.values(profile.access.levels).flatMap((set) => [...set.bucket, ...set.object, ...set.kms])),
       ];
       const levels = await Promise.all(actions.map(accessLevelOf));
       const managing = actions.filter((_, index) => levels[index]?.includes(permissionsManagement)).sort();
-      if (managing.length > 0) fromProfiles[vendor] = managing;
+      if (managing.length > 0) fromProfiles[profile.id] = managing;
     }
     assert.deepEqual(vendorPermissionsManagementActions, fromProfiles);
   });

@@ -30,7 +30,7 @@ describe("policypack on whole stacks", () => {
       renders.set(
         stack,
         await renderStack(stackFile, {
-          program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+          program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
         }),
       );
     }
@@ -65,7 +65,7 @@ describe("policypack on whole stacks", () => {
       const stackFile = loadStackFile({ configFile: path });
       const config = parseConfigMap(stackFile.config);
       const render = await renderStack(stackFile, {
-        program: () => deployVendorAccess(config, stackFile.stack),
+        program: () => deployVendorAccess(config, { stack: stackFile.stack }),
         policyConfig: {
           ...policyConfigForStack({ accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars }),
           all: "mandatory",

@@ -31,7 +31,10 @@ const everyRuleBroken: ResourceUnderValidation[] = [
     type: "aws:iam/role:Role",
     name: "deeplake-role",
     props: {
-      tags: { "vendor-access:vendor": "deeplake" },
+      tags: {
+        "vendor-access:vendor": "deeplake",
+        "vendor-access:vendor-principals": "arn:aws:iam::597713067985:role/activeloop_backend",
+      },
       assumeRolePolicy: doc({
         Sid: "Trust",
         Effect: "Allow",

@@ -1,6 +1,6 @@
 // Generated stack configs for the proofs: every vendor profile x access level x auth mode x prefix x KMS.
 import type { AccessLevel, AuthMode, VendorProfile } from "../../model/vendors";
-import { vendorProfiles } from "../../model/vendors";
+import { builtInVendors } from "../../model/vendors";
 import type { ActionSample } from "../../tools/proof/integrationProof";
 
 export const ownerAccount = "111122223333";
@@ -61,7 +61,7 @@ function rawConfig(
 
 export function proofCases(): ProofCase[] {
   const cases: ProofCase[] = [];
-  for (const profile of Object.values(vendorProfiles)) {
+  for (const profile of builtInVendors) {
     const modes = Object.keys(profile.auth.modes) as AuthMode[];
     for (const access of Object.keys(profile.access.levels) as AccessLevel[]) {
       // The variants of one vendor and access level split the catalog's other actions between them.

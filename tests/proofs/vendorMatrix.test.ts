@@ -1,7 +1,7 @@
 // The least-privilege proofs over every vendor x access level x auth mode x prefix x KMS, on the rendered documents.
 import { strict as assert } from "node:assert";
 import { parseStackConfig } from "../../model/config";
-import { vendorProfiles } from "../../model/vendors";
+
 import { checkPassed, serviceActions, type Check, type IntegrationProof } from "../../tools/proof/integrationProof";
 import { proveStack } from "../../tools/proof/stackProof";
 import { proofCases, type ProofCase } from "./proofCases";
@@ -25,7 +25,7 @@ describe("least-privilege proofs over generated configs", () => {
       const config = parseStackConfig(proofCase.raw);
       const [proof] = await proveStack(config, "proofs", { sample: proofCase.sample });
       proofs.set(proofCase, proof);
-      const profile = vendorProfiles[proofCase.vendor];
+      const profile = config.integrations[0].profile;
       const actions = profile.access.levels[proofCase.access]!;
 
       assert.equal(describeFailures(proof), "", "every expectation holds");

@@ -52,7 +52,7 @@ async function run(raw: Record<string, unknown>, options: RunOptions = {}): Prom
   );
   const program = async () => {
     try {
-      return await deployVendorAccess(parseStackConfig(raw), "dev");
+      return await deployVendorAccess(parseStackConfig(raw), { stack: "dev" });
     } catch (error) {
       if (!options.catchFailure) throw error;
       options.catchFailure(error);

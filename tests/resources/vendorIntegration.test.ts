@@ -135,7 +135,7 @@ describe("VendorIntegration", () => {
       async () => {
         const outputs = await deployVendorAccess(
           parseStackConfig(stackConfig([aquarium([{ name: "images", region: "us-west-2" }])])),
-          "test",
+          { stack: "test" },
         );
         assert.equal(await pulumi.isSecret(outputs.handoffs["aquarium-labels"].externalId!), true);
         assert.equal(await pulumi.isSecret(outputs.handoffs["aquarium-labels"].roleArn!), false);
@@ -172,7 +172,7 @@ describe("VendorIntegration", () => {
         async () => {
           const outputs = await deployVendorAccess(
             parseStackConfig(stackConfig([aquarium([{ name: "Bad_Bucket", region: "us-west-2" }])])),
-            "test",
+            { stack: "test" },
           );
           recorded.push("deployed");
           return outputs;

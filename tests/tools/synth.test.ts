@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseConfigMap } from "../../model/config";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
+import { builtInVendors } from "../../model/vendors";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { renderStack, type Render } from "../../tools/render";
 import { loadStackFile } from "../../tools/stackFile";
@@ -19,7 +20,7 @@ function synth(args: string[]) {
 async function renderOf(stack: string): Promise<Render> {
   const stackFile = loadStackFile({ stack });
   return renderStack(stackFile, {
-    program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+    program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
   });
 }
 
@@ -32,10 +33,14 @@ describe("tools/synth", () => {
     dev = await renderOf("dev");
   });
 
-  it("renders the dev stack: project, stack, account, all five vendors", () => {
+  it("renders the dev stack: project, stack, account, every registered vendor, one integration per vendor", () => {
     assert.equal(dev.project, "vendor-access");
     assert.equal(dev.stack, "dev");
     assert.equal(dev.accountId, "111122223333");
+    assert.deepEqual(
+      dev.vendors.map((v) => [v.id, v.origin]),
+      builtInVendors.map((v) => [v.id, "built-in"]),
+    );
     assert.deepEqual(
       dev.integrations.map((i) => i.vendor),
       ["aquarium", "deeplake", "mlspace", "isahit", "aihub"],
@@ -103,7 +108,9 @@ describe("tools/synth", () => {
     );
   });
 
-  it("exits 0 and writes the render with --json", () => {
+  it("exits 0 and writes the render with --json", function () {
+    // A child process compiling the program: seconds alone, far more on a shared CI machine.
+    this.timeout(120_000);
     const out = join(mkdtempSync(join(tmpdir(), "synth-")), "render.json");
     const result = synth(["--stack", "dev", "--json", out]);
     assert.equal(result.status, 0, result.stderr);
@@ -115,7 +122,8 @@ describe("tools/synth", () => {
     );
   });
 
-  it("exits 2 on a bad config file, naming every bad key path without a stack trace", () => {
+  it("exits 2 on a bad config file, naming every bad key path without a stack trace", function () {
+    this.timeout(120_000);
     const result = synth(["--config-file", "tests/fixtures/bad-config.yaml"]);
     assert.equal(result.status, 2, result.stdout + result.stderr);
     for (const expected of [

@@ -65,7 +65,7 @@ export function withStackFileExternalIds(side: AccessSide, stackFile: StackFile)
 
 export async function stackFileSide(stackFile: StackFile, source: string): Promise<AccessSide> {
   const render = await renderStack(stackFile, {
-    program: () => deployVendorAccess(parseConfigMap(stackFile.config), stackFile.stack),
+    program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
   });
   const side = { source, render, externalIds: renderedFingerprints(render), encryptedExternalIds: new Set<string>() };
   return withStackFileExternalIds(side, stackFile);

@@ -78,7 +78,7 @@ describe("vendors/aihub", () => {
     // Check secrecy on the live Outputs, not on the resolved copy.
     await runUnderMocks(
       async () => {
-        const outputs = await deployVendorAccess(parseStackConfig(raw), "test");
+        const outputs = await deployVendorAccess(parseStackConfig(raw), { stack: "test" });
         const h = outputs.handoffs["aihub-keys"];
         assert.equal(await pulumi.isSecret(h.accessKeyId!), true);
         assert.equal(await pulumi.isSecret(h.secretAccessKey!), true);

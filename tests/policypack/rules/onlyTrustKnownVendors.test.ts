@@ -105,6 +105,29 @@ describe("policypack rule only-trust-known-vendors", () => {
   });
 
   describe("without a configured allowlist", () => {
+    it("holds a role to the principals its vendor-principals tag names, for vendors the pack has no copy of", async () => {
+      const acme = {
+        tags: {
+          [tagKeys.vendor]: "acme-label",
+          [tagKeys.knownPrincipals]: "210000000001 arn:aws:iam::210000000002:role/x",
+        },
+      };
+      await assertNoResourceViolations(
+        rule,
+        role({ Statement: trust("arn:aws:iam::210000000001:root") }, { props: acme }),
+      );
+      await assertNoResourceViolations(
+        rule,
+        role({ Statement: trust("arn:aws:iam::210000000002:role/x") }, { props: acme }),
+      );
+      await assertHasResourceViolation(
+        rule,
+        role({ Statement: trust("arn:aws:iam::999999999999:root") }, { props: acme }),
+        "acme-label's own instructions",
+        '"210000000001"',
+      );
+    });
+
     it("holds vendor roles to the principals the vendor's instructions name", async () => {
       await assertNoResourceViolations(
         rule,
