@@ -68,8 +68,8 @@ describe("VendorIntegration with user-facing arguments", () => {
         options: { mlspace: { scope: "project", scopeName: "cv" } },
       });
     });
-    assert.deepEqual(dynamicKinds(resources), ["ml-share ml-share--shared-data-policy-entries"]);
-    const entries = resources.find((r) => r.name === "ml-share--shared-data-policy-entries")!;
+    assert.deepEqual(dynamicKinds(resources), ["ml-share ml-share--bucket-shared-data-policy-entries"]);
+    const entries = resources.find((r) => r.name === "ml-share--bucket-shared-data-policy-entries")!;
     const statements = entries.props.statements as { Principal: unknown; Sid: string }[];
     assert.deepEqual(statements[0].Principal, { AWS: "arn:aws:iam::444455556666:root" });
     // Its own owner key: not the stack's, so a component and deployVendorAccess never remove each other's entries.
