@@ -206,6 +206,8 @@ const cases: Case[] = [
         ],
       );
       assert.match(diff.trust[0].detail, /^sts:AssumeRole if StringEquals sts:ExternalId = <ExternalId>$/);
+      // GitHub would take the marker for an HTML tag and hide it.
+      assert.match(toMarkdown(diff), /sts:ExternalId = &lt;ExternalId&gt; \|/);
     },
   },
   {

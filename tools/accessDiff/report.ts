@@ -29,12 +29,20 @@ export function verdictOf(diff: Omit<AccessDiff, "verdict">): Verdict {
 /** GitHub refuses comments over 65,536 characters; leave room for the other stacks' sections. */
 const commentBudget = 60000;
 
+/** A table cell's text: pipes escaped, HTML escaped (GitHub would swallow a marker like `<ExternalId>`), one line. */
 function cell(text: string): string {
-  return text === "" ? "" : text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ");
 }
 
+/** A code span that a backtick in the text cannot end early; pipes escaped for tables. */
 function code(text: string): string {
-  return `\`${text}\``;
+  const line = text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+  return line.includes("`") ? `\`\` ${line} \`\`` : `\`${line}\``;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
@@ -112,8 +120,7 @@ function bucketSection(diff: AccessDiff): string[] {
     lines.push(`| ${code(c.bucket)} | CORS ${code(c.rule)} | ${c.change} | ${c.values.map(code).join(", ")} |`);
   for (const p of points)
     lines.push(`| ${code(p.bucket)} | access point ${code(p.accessPoint)} | ${p.change} | ${cell(p.detail)} |`);
-  for (const b of baselines)
-    lines.push(`| ${code(b.bucket)} | bucket policy | ${b.change} | ${code(cell(b.statement))} |`);
+  for (const b of baselines) lines.push(`| ${code(b.bucket)} | bucket policy | ${b.change} | ${code(b.statement)} |`);
   return [...lines, ""];
 }
 
