@@ -134,6 +134,8 @@ export async function compareAccess(base: Render, head: Render): Promise<AccessC
   const shared = resourceDocuments(views);
   const evaluator = new AccessEvaluator(head.accountId);
   const principals = new Map([...views[0].principals, ...views[1].principals]);
+  // The same requests for every principal: built once per action.
+  const probes = new Map<string, Probe[]>();
   const comparison: AccessComparison = {
     added: [],
     removed: [],
@@ -151,7 +153,8 @@ export async function compareAccess(base: Render, head: Render): Promise<AccessC
     const documents = [...(before?.identityPolicies ?? []), ...(after?.identityPolicies ?? []), ...shared];
     for (const action of catalog.filter((a) => documents.some((d) => documentAllowsAction(d, a)))) {
       comparison.stats.actionsAsked++;
-      for (const probe of probesFor(action, await shapeOf(action), universe)) {
+      if (!probes.has(action)) probes.set(action, probesFor(action, await shapeOf(action), universe));
+      for (const probe of probes.get(action)!) {
         const was = await evaluator.allowed(views[0], before, action, probe);
         const is = await evaluator.allowed(views[1], after, action, probe);
         if (was !== is) (is ? comparison.added : comparison.removed).push(changeOf(any, action, probe));
