@@ -16,12 +16,21 @@ if grep -qE '^(index\.ts|Pulumi\.yaml|package(-lock)?\.json|model/|resources/|pr
   program_changed=true
 fi
 
+# Example stacks (`vendor-access:example: true`) are never deployed: `npm run stacks`, where it exists, lists the real ones.
+real_stacks="$(npm run --silent stacks 2>/dev/null || true)"
+is_real() {
+  local name
+  name="$(basename "$1" .yaml)"
+  [ -z "$real_stacks" ] || node -e 'process.exit(JSON.parse(process.argv[1]).includes(process.argv[2]) ? 0 : 1)' \
+    "$real_stacks" "${name#Pulumi.}"
+}
+
 stacks=()
 if $program_changed; then
-  for file in Pulumi.*.yaml; do [ -e "$file" ] && stacks+=("$file"); done
+  for file in Pulumi.*.yaml; do [ -e "$file" ] && is_real "$file" && stacks+=("$file"); done
 else
   while IFS= read -r file; do
-    [[ "$file" =~ ^Pulumi\.[^/]+\.yaml$ && -e "$file" ]] && stacks+=("$file")
+    [[ "$file" =~ ^Pulumi\.[^/]+\.yaml$ && -e "$file" ]] && is_real "$file" && stacks+=("$file")
   done <<<"$changed"
 fi
 

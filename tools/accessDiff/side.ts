@@ -1,4 +1,4 @@
-// One side of an access diff: a stack file rendered under mocks (as synth renders it), a render.json written by
+// One side of an access diff: a stack file rendered as synth renders it, a render.json written by
 // `synth --json`, or a stack file read from a git ref. Secret ExternalIds are reduced to in-memory fingerprints.
 import { execFileSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseConfigMap } from "../../model/config";
-import { deployVendorAccess } from "../../program/vendorAccess";
 import { renderStack, type Render, type RenderedIntegration } from "../render";
 import { loadStackFile, type StackFile } from "../stackFile";
 
@@ -64,9 +63,8 @@ export function withStackFileExternalIds(side: AccessSide, stackFile: StackFile)
 }
 
 export async function stackFileSide(stackFile: StackFile, source: string): Promise<AccessSide> {
-  const render = await renderStack(stackFile, {
-    program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
-  });
+  // The render synth makes: from the plan, the same resources the program registers.
+  const render = await renderStack(stackFile);
   const side = { source, render, externalIds: renderedFingerprints(render), encryptedExternalIds: new Set<string>() };
   return withStackFileExternalIds(side, stackFile);
 }
