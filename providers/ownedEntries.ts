@@ -95,7 +95,8 @@ async function readRound<Doc, Entry>(
   let base = await target.store.read();
   let version = documentVersion(target.format, base);
   const expected = ticket?.record.version;
-  const deadline = Date.now() + options.visibilityWaitMs;
+  // Bounded from the claim, not from our read: a version claimed long ago that never showed was replaced by another tool.
+  const deadline = Math.min(Date.now(), ticket?.record.at ?? Date.now()) + options.visibilityWaitMs;
   // Either the last claimed write is not visible yet (stale read, or still in flight), or another tool changed the
   // document since; waiting tells them apart, and the wait is bounded so that a crashed writer blocks nobody.
   while (expected !== undefined && version !== expected && Date.now() < deadline) {
@@ -160,7 +161,7 @@ async function writeRound<Doc, Entry>(
   const plan = planOwnedWrite(format, round.base, request);
   if (!plan.changed) return { done: true, live: round.base, wrote: false, migrated: [] };
   const nextVersion = documentVersion(format, plan.next);
-  const claim = { seq: round.seq + 1, version: nextVersion, claimant };
+  const claim = { seq: round.seq + 1, version: nextVersion, claimant, at: Date.now() };
   if (ledger && !(await ledger.claim(store.ledgerKey, round.tag, claim)))
     return { done: false, reason: "another writer claimed the document first" };
   // Re-read immediately before writing: anything changed since the base read starts the round over.

@@ -190,6 +190,7 @@ function parseRecord(text: string): LedgerRecord {
     seq: typeof parsed.seq === "number" ? parsed.seq : 0,
     ...(typeof parsed.version === "string" ? { version: parsed.version } : {}),
     claimant: typeof parsed.claimant === "string" ? parsed.claimant : "",
+    ...(typeof parsed.at === "number" ? { at: parsed.at } : {}),
   };
 }
 

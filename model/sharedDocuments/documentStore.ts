@@ -55,6 +55,8 @@ export interface LedgerRecord {
   version?: string;
   /** Who claimed: random per write operation, so that a writer recognises its own claim after an ambiguous answer. */
   claimant: string;
+  /** When it was claimed (epoch milliseconds): a claimed version is waited for only until this plus the visibility wait. */
+  at?: number;
 }
 
 /** Compare-and-swap over one record per document (S3 conditional writes: If-None-Match and If-Match). */

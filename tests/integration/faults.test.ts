@@ -1,0 +1,412 @@
+// The fault suite: writers as separate processes, each behind its own fault-injecting loopback proxy, against
+// moto_server. Every scenario counts what the invariants forbid; the table at the end is printed from real runs.
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import type { LiveStatement } from "../../model/sharedDocuments/merge";
+import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
+import type { OwnedEntriesOptions } from "../../providers/ownedEntries";
+import type { CoordinationBucket } from "../../providers/s3DocumentStores";
+import { client, createBucket, getPolicy, localEndpoint, putPolicy } from "./localS3";
+import { PolicyHistory, startFaultProxy, type FaultRule } from "./faults/faultProxy";
+import type { WriterResult, WriterSpec } from "./faults/writer";
+import { compileWriter } from "./faults/compileWriter";
+
+/** Waits sized for loopback: the visibility wait outlasts a held write (1.5 s) and the stale-read lag. */
+const options: OwnedEntriesOptions = {
+  maxAttempts: 12,
+  backoffMs: 30,
+  settleMs: 400,
+  visibilityWaitMs: 4000,
+  principalWaitMs: 2000,
+  pollMs: 25,
+  connectTimeoutMs: 1000,
+  requestTimeoutMs: 2500,
+};
+
+interface Row {
+  scenario: string;
+  runs: number;
+  foreignLost: number;
+  revocationsUndone: number;
+  ownLost: number;
+  errors: number;
+}
+const table = new Map<string, Row>();
+function record(scenario: string, outcome: Omit<Row, "scenario" | "runs">): void {
+  const row = table.get(scenario) ?? { scenario, runs: 0, foreignLost: 0, revocationsUndone: 0, ownLost: 0, errors: 0 };
+  row.runs += 1;
+  row.foreignLost += outcome.foreignLost;
+  row.revocationsUndone += outcome.revocationsUndone;
+  row.ownLost += outcome.ownLost;
+  row.errors += outcome.errors;
+  table.set(scenario, row);
+}
+
+const keyOf = (project: string, stack: string) => ownerKeyFor("acme", project, stack);
+function statement(bucket: string, integration: string, ownerKey: string, name = "ObjectAccess"): LiveStatement {
+  return {
+    Sid: `${integration}--${ownerKey}--${name}`,
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::123456789012:root" },
+    Action: ["s3:GetObject"],
+    Resource: [`arn:aws:s3:::${bucket}/${integration}/*`],
+  };
+}
+const customer = (bucket: string): LiveStatement[] => [
+  {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  },
+  {
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${bucket}/logs/*`,
+  },
+];
+
+/** One writer process behind its own proxy; resolves with what it printed. */
+async function runWriter(spec: WriterSpec, faults: FaultRule[], history?: PolicyHistory, staleReadMs = 0) {
+  const proxy = await startFaultProxy(localEndpoint(), { history, staleReadMs });
+  faults.forEach((f) => proxy.inject(f));
+  const child = spawn(process.execPath, [writerScript], {
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL_S3: proxy.endpoint,
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      FAULT_WRITER_SPEC: JSON.stringify(spec),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  await proxy.close();
+  const line = out.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line) as WriterResult;
+  } catch {
+    return { ok: false, error: `writer printed no result: ${out.slice(-300)}` } as WriterResult;
+  }
+}
+
+interface Writer {
+  ownerKey: string;
+  integration: string;
+  /** Create these statements, or revoke (delete) the ones state holds. */
+  action: "create" | "revoke";
+  faults?: FaultRule[];
+  /** Start this much later than the others. */
+  delayMs?: number;
+}
+
+/** Start writers together (as processes) on a bucket that holds the customer's statements and the revoked owners'. */
+async function race(scenario: string, writers: Writer[], coordination?: CoordinationBucket, staleReadMs = 0) {
+  const bucket = await createBucket("faults");
+  const own = (w: Writer) => [statement(bucket, w.integration, w.ownerKey)];
+  const initial = [...customer(bucket), ...writers.filter((w) => w.action === "revoke").flatMap(own)];
+  await putPolicy(bucket, { Version: "2012-10-17", Statement: initial });
+  const history = new PolicyHistory();
+  const startAt = Date.now() + 1500 + writers.length * 100;
+  const results = await Promise.all(
+    writers.map((w) =>
+      runWriter(
+        {
+          bucket,
+          ownerKey: w.ownerKey,
+          ...(w.action === "revoke" ? { previous: own(w) } : {}),
+          desired: w.action === "create" ? own(w) : [],
+          ...(coordination ? { coordination } : {}),
+          options,
+          startAt: startAt + (w.delayMs ?? 0),
+        },
+        w.faults ?? [],
+        history,
+        staleReadMs,
+      ),
+    ),
+  );
+  const final = ((await getPolicy(bucket))?.Statement ?? []) as LiveStatement[];
+  const present = new Set(final.map((s) => JSON.stringify(s.Sid ?? s)));
+  const has = (s: LiveStatement) => present.has(JSON.stringify(s.Sid ?? s));
+  const outcome = {
+    foreignLost: customer(bucket).filter((s) => !has(s)).length,
+    revocationsUndone: writers.filter((w, i) => w.action === "revoke" && results[i].ok && own(w).some(has)).length,
+    ownLost: writers.filter((w, i) => w.action === "create" && results[i].ok && !own(w).every(has)).length,
+    errors: results.filter((r) => !r.ok).length,
+  };
+  for (const r of results.filter((r) => !r.ok)) assert.match(r.error ?? "", /\S/, "a failure says what happened");
+  record(scenario, outcome);
+  return { outcome, results };
+}
+
+const slowdownTwice: FaultRule = { method: "PUT", subresource: "policy", fault: { kind: "slowdown" }, times: 2 };
+const holdPut: FaultRule = { method: "PUT", subresource: "policy", fault: { kind: "hold", ms: 1500 }, times: 1 };
+
+let coordination: CoordinationBucket;
+let writerScript: string;
+before(async function () {
+  this.timeout(60000);
+  coordination = { bucket: await createBucket("coordination"), region: "us-east-1" };
+  writerScript = compileWriter(
+    path.join(__dirname, "..", "..", "node_modules", ".cache", "vendor-access-fault-writer"),
+  );
+});
+
+after(() => {
+  const rows = [...table.values()];
+  const header = [
+    "scenario",
+    "runs",
+    "foreign entries lost",
+    "revocations undone",
+    "own entries lost",
+    "errors surfaced",
+  ];
+  const lines = [
+    header,
+    ...rows.map((r) => [r.scenario, r.runs, r.foreignLost, r.revocationsUndone, r.ownLost, r.errors].map(String)),
+  ];
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const render = (l: string[]) => `| ${l.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  process.stdout.write(
+    `\nFault suite results (copy from a real run):\n${[render(lines[0]), render(widths.map((w) => "-".repeat(w))), ...lines.slice(1).map(render)].join("\n")}\n`,
+  );
+});
+
+for (const mode of ["uncoordinated", "coordinated"] as const) {
+  const ledger = () => (mode === "coordinated" ? coordination : undefined);
+  describe(`fault suite (${mode}): concurrent writers as separate processes`, () => {
+    for (const [count, runs] of [
+      [2, 2],
+      [5, 1],
+      [20, 1],
+    ] as const) {
+      it(`${count} writers creating at once`, async function () {
+        this.timeout(240000);
+        for (let run = 0; run < runs; run++) {
+          const writers: Writer[] = Array.from({ length: count }, (_, i) => ({
+            ownerKey: keyOf("vendor-access", `stack${i}`),
+            integration: `vendor${i}`,
+            action: "create",
+          }));
+          const { outcome } = await race(`${count} concurrent writers, ${mode}`, writers, ledger());
+          assert.equal(outcome.foreignLost, 0);
+          if (mode === "coordinated") assert.equal(outcome.ownLost, 0);
+        }
+      });
+    }
+  });
+
+  describe(`fault suite (${mode}): a revocation racing a late writer`, () => {
+    for (const [label, fault] of [
+      ["two 503 SlowDown on the late PUT", slowdownTwice],
+      ["late PUT held 1.5 s before it lands", holdPut],
+    ] as const) {
+      it(`keeps the revocation when the other writer's ${label}`, async function () {
+        this.timeout(240000);
+        for (let run = 0; run < 2; run++) {
+          const { outcome } = await race(
+            `revoke vs late writer (${label}), ${mode}`,
+            [
+              { ownerKey: keyOf("vendor-access", "prod"), integration: "mlspace", action: "revoke", delayMs: 100 },
+              { ownerKey: keyOf("vendor-access", "dev"), integration: "aihub", action: "create", faults: [fault] },
+            ],
+            ledger(),
+          );
+          assert.equal(outcome.foreignLost, 0);
+          if (mode === "coordinated") assert.deepEqual([outcome.revocationsUndone, outcome.ownLost], [0, 0]);
+        }
+      });
+    }
+
+    it("keeps the revocation under stale bucket-policy reads (reads lag writes by 1 s)", async function () {
+      this.timeout(240000);
+      for (let run = 0; run < 2; run++) {
+        const { outcome } = await race(
+          `revoke vs writer, stale reads (1 s lag), ${mode}`,
+          [
+            { ownerKey: keyOf("vendor-access", "prod"), integration: "mlspace", action: "revoke" },
+            { ownerKey: keyOf("vendor-access", "dev"), integration: "aihub", action: "create", delayMs: 300 },
+          ],
+          ledger(),
+          1000,
+        );
+        assert.equal(outcome.foreignLost, 0);
+        if (mode === "coordinated") assert.deepEqual([outcome.revocationsUndone, outcome.ownLost], [0, 0]);
+      }
+    });
+  });
+}
+
+describe("fault suite: faults on our own write", () => {
+  for (const [label, rule] of [
+    [
+      "500 after the write landed",
+      { method: "PUT", subresource: "policy", fault: { kind: "error500AfterWrite" }, times: 1 },
+    ],
+    [
+      "connection reset after the write landed",
+      { method: "PUT", subresource: "policy", fault: { kind: "resetAfterWrite" }, times: 1 },
+    ],
+  ] as const) {
+    it(`converges after ${label}`, async function () {
+      this.timeout(120000);
+      for (const ledger of [undefined, coordination]) {
+        const { outcome, results } = await race(
+          `own write: ${label}, ${ledger ? "coordinated" : "uncoordinated"}`,
+          [
+            {
+              ownerKey: keyOf("vendor-access", "dev"),
+              integration: "aihub",
+              action: "create",
+              faults: [rule as FaultRule],
+            },
+          ],
+          ledger,
+        );
+        assert.deepEqual(
+          outcome,
+          { foreignLost: 0, revocationsUndone: 0, ownLost: 0, errors: 0 },
+          JSON.stringify(results),
+        );
+      }
+    });
+  }
+});
+
+describe("fault suite: a foreign tool doing its own read-modify-write every ~45 ms", () => {
+  it("loses none of its statements to ours while three writers create and revoke", async function () {
+    this.timeout(240000);
+    for (const ledger of [undefined, coordination]) {
+      const scenario = `foreign read-modify-write every 45 ms, ${ledger ? "coordinated" : "uncoordinated"}`;
+      const bucket = await createBucket("foreign-rmw");
+      const revoked = { ownerKey: keyOf("vendor-access", "prod"), integration: "mlspace" };
+      await putPolicy(bucket, {
+        Version: "2012-10-17",
+        Statement: [...customer(bucket), statement(bucket, revoked.integration, revoked.ownerKey)],
+      });
+      const s3 = client();
+      const added: string[] = [];
+      let stop = false;
+      const foreign = (async () => {
+        for (let i = 0; !stop && i < 400; i++) {
+          const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!);
+          const sid = `ConsoleGrant${i}`;
+          policy.Statement.push({
+            Sid: sid,
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::210987654321:root" },
+            Action: "s3:GetObject",
+            Resource: `arn:aws:s3:::${bucket}/console/${i}/*`,
+          });
+          await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+          added.push(sid);
+          await new Promise((r) => setTimeout(r, 45));
+        }
+      })();
+      const startAt = Date.now() + 1500;
+      const spec = (ownerKey: string, integration: string, create: boolean): WriterSpec => ({
+        bucket,
+        ownerKey,
+        ...(create ? {} : { previous: [statement(bucket, integration, ownerKey)] }),
+        desired: create ? [statement(bucket, integration, ownerKey)] : [],
+        ...(ledger ? { coordination: ledger } : {}),
+        options,
+        startAt,
+      });
+      const creators = [keyOf("vendor-access", "dev"), keyOf("vendor-access", "staging")];
+      const results = await Promise.all([
+        ...creators.map((k, i) => runWriter(spec(k, `vendor${i}`, true), [])),
+        runWriter(spec(revoked.ownerKey, revoked.integration, false), []),
+      ]);
+      stop = true;
+      await foreign;
+      s3.destroy();
+      const final = ((await getPolicy(bucket))?.Statement ?? []) as LiveStatement[];
+      const sids = new Set(final.map((s) => s.Sid));
+      const outcome = {
+        foreignLost:
+          added.filter((sid) => !sids.has(sid)).length +
+          customer(bucket).filter((c) => c.Sid && !sids.has(c.Sid)).length,
+        revocationsUndone:
+          results[2].ok && sids.has(statement(bucket, revoked.integration, revoked.ownerKey).Sid) ? 1 : 0,
+        ownLost: creators.filter((k, i) => results[i].ok && !sids.has(statement(bucket, `vendor${i}`, k).Sid)).length,
+        errors: results.filter((r) => !r.ok).length,
+      };
+      record(scenario, outcome);
+      assert.ok(added.length > 20, `the foreign tool wrote ${added.length} times`);
+    }
+  });
+});
+
+describe("fault suite: ownership", () => {
+  it("two projects with the same integration and stack names keep separate statements", async function () {
+    this.timeout(120000);
+    const bucket = await createBucket("two-projects");
+    await putPolicy(bucket, { Version: "2012-10-17", Statement: customer(bucket) });
+    const a = keyOf("project-a", "dev");
+    const b = keyOf("project-b", "dev");
+    assert.notEqual(a, b);
+    const write = (ownerKey: string, create: boolean) =>
+      runWriter(
+        {
+          bucket,
+          ownerKey,
+          ...(create ? {} : { previous: [statement(bucket, "mlspace-shared", ownerKey)] }),
+          desired: create ? [statement(bucket, "mlspace-shared", ownerKey)] : [],
+          options,
+          startAt: 0,
+        },
+        [],
+      );
+    const results = [await write(a, true), await write(b, true), await write(b, false)];
+    const sids = ((await getPolicy(bucket))?.Statement ?? []).map((s) => s.Sid);
+    const outcome = {
+      foreignLost: customer(bucket).filter((c) => c.Sid && !sids.includes(c.Sid)).length,
+      revocationsUndone: sids.includes(statement(bucket, "mlspace-shared", b).Sid) ? 1 : 0,
+      ownLost: sids.includes(statement(bucket, "mlspace-shared", a).Sid) ? 0 : 1,
+      errors: results.filter((r) => !r.ok).length,
+    };
+    record("two projects, same integration and stack names", outcome);
+    assert.deepEqual(outcome, { foreignLost: 0, revocationsUndone: 0, ownLost: 0, errors: 0 });
+  });
+
+  it("refuses to touch a foreign statement under our owner key, and says so", async function () {
+    this.timeout(120000);
+    const bucket = await createBucket("planted");
+    const ownerKey = keyOf("vendor-access", "dev");
+    const planted = {
+      ...statement(bucket, "cotenant", ownerKey, "Planted"),
+      Principal: { AWS: "arn:aws:iam::210987654321:root" },
+    };
+    await putPolicy(bucket, { Version: "2012-10-17", Statement: [...customer(bucket), planted] });
+    const result = await runWriter(
+      { bucket, ownerKey, desired: [statement(bucket, "mlspace-shared", ownerKey)], options, startAt: 0 },
+      [],
+    );
+    const final = ((await getPolicy(bucket))?.Statement ?? []) as LiveStatement[];
+    record("foreign statement under our owner key", {
+      foreignLost: [...customer(bucket), planted].filter(
+        (c) => !final.some((s) => JSON.stringify(s) === JSON.stringify(c)),
+      ).length,
+      revocationsUndone: 0,
+      ownLost: 0,
+      errors: result.ok ? 0 : 1,
+    });
+    assert.equal(result.errorName, "OwnershipConflictError");
+    assert.match(
+      result.error!,
+      new RegExp(
+        `statement cotenant--${ownerKey}--Planted carries this stack's owner key but this stack never wrote it`,
+      ),
+    );
+    assert.deepEqual(final, [...customer(bucket), planted], "nothing was written");
+  });
+});
