@@ -1,8 +1,4 @@
-// vendor-access: grant third-party vendors least-privilege access to this account's S3 buckets.
-// Config is validated first, so a bad stack file fails before any resource is registered.
-import { readStackConfig } from "./model/config";
-import { deployVendorAccess } from "./program/vendorAccess";
+// This repository's own Pulumi program: the package's program entry with the built-in vendors and any in config.
+import { vendorAccessProgram } from "./program/stackProgram";
 
-const config = readStackConfig();
-
-export = deployVendorAccess(config);
+export = vendorAccessProgram();
