@@ -1,50 +1,40 @@
 // `npm run synth -- --stack dev [--json render.json]` or `--config-file path/to/Pulumi.x.yaml`:
 // renders what `pulumi up` would create, offline: from the plan (the default), or with `--engine mocks` by running
 // the real program under the SDK's mocks (slower; the two are tested to agree resource by resource).
-// Exit codes: 0 rendered; 2 config error; 1 mandatory policy violations.
 import { writeFileSync } from "node:fs";
-import { ConfigError } from "../model/config";
-import { PlanError } from "../model/plan";
 import { loadPolicyConfig, PolicyConfigError } from "../policypack/validate";
+import {
+  ExitCode,
+  runCommand,
+  runMain,
+  stackFileFrom,
+  stackOptions,
+  stackUsage,
+  type Command,
+  type CommandIo,
+  type OptionSpecs,
+  type OptionValues,
+  UsageError,
+} from "./cli";
 import { renderStack, type Render, type RenderEngine } from "./render";
-import { loadStackFile } from "./stackFile";
 
-interface SynthArgs {
-  stack?: string;
-  configFile?: string;
-  json?: string;
-  policyConfig?: string;
-  engine: RenderEngine;
-  quiet: boolean;
-}
+const synthOptions = {
+  ...stackOptions,
+  json: { type: "string", value: "<file>", description: "also write the whole render as JSON to this file" },
+  "policy-config": {
+    type: "string",
+    value: "<file>",
+    description: "policy-pack config (enforcement levels, exemptions) to run the pack with",
+  },
+  engine: {
+    type: "string",
+    value: "plan|mocks",
+    description: "render from the plan (default), or run the real program under the SDK's mocks",
+  },
+  quiet: { type: "boolean", description: "skip the summary; policy violations still print" },
+} as const satisfies OptionSpecs;
 
-function parseArgs(argv: string[]): SynthArgs {
-  const args: SynthArgs = { quiet: false, engine: "plan" };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === "--stack" || flag === "-s") args.stack = value();
-    else if (flag === "--config-file") args.configFile = value();
-    else if (flag === "--json") args.json = value();
-    else if (flag === "--policy-config") args.policyConfig = value();
-    else if (flag === "--engine") {
-      const engine = value();
-      if (engine !== "plan" && engine !== "mocks") throw new UsageError(`--engine is plan or mocks, not ${engine}`);
-      args.engine = engine;
-    } else if (flag === "--quiet") args.quiet = true;
-    else throw new UsageError(`unknown argument ${flag}`);
-  }
-  if (!args.stack && !args.configFile) throw new UsageError("give --stack <name> or --config-file <path>");
-  return args;
-}
-
-class UsageError extends Error {}
-
-export function printSummary(render: Render): void {
+export function summaryLines(render: Render): string[] {
   const out: string[] = [];
   out.push(`vendor-access render: project ${render.project}, stack ${render.stack}, account ${render.accountId}`);
   out.push(
@@ -94,54 +84,48 @@ export function printSummary(render: Render): void {
     for (const accessPoint of bucket.accessPoints) out.push(`  access point ${accessPoint.name}: ${accessPoint.arn}`);
     out.push("");
   }
-  if (render.violations.length === 0) out.push("Policy pack: no violations.");
-  for (const violation of render.violations)
-    out.push(
+  return [...out, ...violationLines(render)];
+}
+
+/** The policy pack's findings; printed even with `--quiet`, which only hides the summary. */
+export function violationLines(render: Render): string[] {
+  if (render.violations.length === 0) return ["Policy pack: no violations."];
+  return render.violations.map(
+    (violation) =>
       `Policy ${violation.enforcementLevel.toUpperCase()} ${violation.policy} on ${violation.resource}: ${violation.message}`,
-    );
-  process.stdout.write(`${out.join("\n")}\n`);
-}
-
-async function main(): Promise<number> {
-  let args: SynthArgs;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(
-      `synth: ${(error as Error).message}\nusage: npm run synth -- (--stack <name> | --config-file <path>) [--json <file>] [--policy-config <file>] [--engine plan|mocks] [--quiet]\n`,
-    );
-    return 2;
-  }
-  try {
-    const stackFile = loadStackFile({ stack: args.stack, configFile: args.configFile });
-    const render = await renderStack(stackFile, {
-      engine: args.engine,
-      ...(args.policyConfig ? { policyConfig: loadPolicyConfig(args.policyConfig) } : {}),
-    });
-    if (args.json) writeFileSync(args.json, `${JSON.stringify(render, null, 2)}\n`);
-    if (!args.quiet) printSummary(render);
-    if (args.json) process.stdout.write(`Wrote ${args.json}\n`);
-    return render.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
-  } catch (error) {
-    if (
-      error instanceof ConfigError ||
-      error instanceof PlanError ||
-      error instanceof PolicyConfigError ||
-      (error as Error).name === "StackFileError"
-    ) {
-      process.stderr.write(`${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}
-
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      process.stderr.write(`synth failed: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(3);
-    },
   );
 }
+
+export const synthCommand: Command<typeof synthOptions> = {
+  name: "synth",
+  summary: "render offline what `pulumi up` would create for a stack, and run the policy pack on it",
+  usage: `${stackUsage} [--json <file>] [--policy-config <file>] [--engine plan|mocks] [--quiet]`,
+  options: synthOptions,
+  notes: ["Exit 1 when the policy pack reports a mandatory violation; violations print even with --quiet."],
+  inputErrors: [PolicyConfigError],
+  run: synth,
+};
+
+async function synth(values: OptionValues<typeof synthOptions>, io: CommandIo): Promise<number> {
+  const stackFile = stackFileFrom(values);
+  const policyConfigPath = values["policy-config"];
+  const policyConfig = policyConfigPath ? loadPolicyConfig(policyConfigPath) : undefined;
+  const engine = values.engine ?? "plan";
+  if (engine !== "plan" && engine !== "mocks") throw new UsageError(`--engine is plan or mocks, not ${engine}`);
+  const render = await renderStack(stackFile, {
+    engine: engine as RenderEngine,
+    ...(policyConfig ? { policyConfig } : {}),
+  });
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(render, null, 2)}\n`);
+  const lines = values.quiet ? (render.violations.length ? violationLines(render) : []) : summaryLines(render);
+  if (lines.length) io.write(`${lines.join("\n")}\n`);
+  if (values.json) io.write(`Wrote ${values.json}\n`);
+  return render.violations.some((v) => v.enforcementLevel === "mandatory") ? ExitCode.failure : ExitCode.ok;
+}
+
+/** Run synth with `argv`; returns the exit code. */
+export function runSynth(argv: readonly string[], io?: CommandIo): Promise<number> {
+  return runCommand(synthCommand, argv, io);
+}
+
+if (require.main === module) runMain(synthCommand);
