@@ -22,6 +22,9 @@ function stackFiles(dir = root): string[] {
   });
 }
 
+/** A fresh ts-node process type-strips the whole program: seconds alone, much longer on a busy CI machine. */
+const subprocessTimeout = 120_000;
+
 describe("policypack on whole stacks", () => {
   const renders = new Map<string, Render>();
   before(async () => {
@@ -105,5 +108,5 @@ describe("policypack on whole stacks", () => {
       run.stdout,
       /Policy MANDATORY require-source-on-service-principals on \S+: policy: statement "CloudFrontWithoutSource" lets service "cloudfront.amazonaws.com" act without a source pin/,
     );
-  });
+  }).timeout(subprocessTimeout);
 });

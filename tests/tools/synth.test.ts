@@ -27,6 +27,9 @@ async function renderOf(stack: string): Promise<Render> {
 /** The dev stack's owner key as synth computes it (a self-managed backend's organisation). */
 const devOwnerKey = ownerKeyFor("organization", "vendor-access", "dev");
 
+/** A fresh ts-node process type-strips the whole program: seconds alone, much longer on a busy CI machine. */
+const subprocessTimeout = 120_000;
+
 describe("tools/synth", () => {
   let dev: Render;
   before(async () => {
@@ -120,7 +123,7 @@ describe("tools/synth", () => {
       written.integrations.map((i) => i.name),
       dev.integrations.map((i) => i.name),
     );
-  });
+  }).timeout(subprocessTimeout);
 
   it("exits 2 on a bad config file, naming every bad key path without a stack trace", function () {
     this.timeout(120_000);
@@ -135,5 +138,5 @@ describe("tools/synth", () => {
       assert.ok(result.stderr.includes(expected), `missing ${expected} in:\n${result.stderr}`);
     }
     assert.doesNotMatch(result.stderr, /\n\s+at /);
-  });
+  }).timeout(subprocessTimeout);
 });
