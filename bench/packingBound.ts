@@ -3,7 +3,8 @@
 import { bucketArn } from "../model/arns";
 import { parseStackConfig } from "../model/config";
 import { bucketCapacity } from "../model/plan";
-import { iamQuotas, roleCapacities } from "../model/policy/packing";
+import { iamLimits } from "../model/limits";
+import { roleCapacities } from "../model/policy/packing";
 import { benchAccountId, benchBucketNames } from "./configGenerator";
 
 /** The integration packing is measured on: Deep Lake read-write, a role, one region, no prefix, no KMS. */
@@ -22,10 +23,7 @@ export interface PackingResult {
 /** More bucket names than any packing could hold: every bucket costs at least its ARN, quoted, and a comma. */
 export function candidateCount(bucketNameLength: number): number {
   const [sample] = benchBucketNames(1, bucketNameLength);
-  const available = roleCapacities(iamQuotas.defaultManagedPoliciesPerRole).reduce(
-    (sum, capacity) => sum + capacity,
-    0,
-  );
+  const available = roleCapacities(iamLimits.managedPoliciesPerRole).reduce((sum, capacity) => sum + capacity, 0);
   return Math.ceil(available / (JSON.stringify(bucketArn(sample, packingRegion)).length + 1)) + 1;
 }
 

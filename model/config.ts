@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
 import type { PolicyStatement } from "./policy/document";
-import { iamQuotas } from "./policy/packing";
+import { iamLimits, s3Limits, stsLimits } from "./limits";
 import { formatPath, issuesOf, show } from "./validation";
 import { narrowActions } from "./vendors/actions";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
@@ -51,9 +51,9 @@ export interface StackConfig {
   /** Every vendor this run knows: built-in, defined in code, and defined under `vendor-access:vendors`. */
   vendors: VendorRegistry;
   integrations: IntegrationConfig[];
-  /** IAM's managed-policies-per-role quota: 10 by default, up to 20 when raised. */
+  /** IAM's managed-policies-per-role quota: `iamLimits.managedPoliciesPerRole` unless raised. */
   managedPoliciesPerRole: number;
-  /** IAM's role trust policy length quota: 2,048 by default, up to 8,192 when raised. */
+  /** IAM's role trust policy length quota: `iamLimits.trustPolicyChars` unless raised. */
   trustPolicyMaxChars: number;
   /** Where shared-document writers record their claims (docs/shared-buckets.md, "Coordination"); absent: best effort. */
   coordination?: { bucket: string; region: string };
@@ -71,7 +71,8 @@ export class ConfigError extends pulumi.RunError {
 
 // S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules"); the Aquarium seed's example_bucket_name fails them.
 function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters";
+  if (name.length < s3Limits.bucketNameMinChars || name.length > s3Limits.bucketNameMaxChars)
+    return `must be ${s3Limits.bucketNameMinChars} to ${s3Limits.bucketNameMaxChars} characters`;
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
     return "may hold only lowercase letters, digits, dots and hyphens, and must start and end with a letter or digit";
   if (name.includes("..")) return "must not contain two adjacent dots";
@@ -95,7 +96,9 @@ const accountId = z
 
 const prefix = z
   .string()
-  .max(1024)
+  .refine((value) => Buffer.byteLength(value, "utf8") <= s3Limits.objectKeyBytes, {
+    error: (issue) => `${show(issue.input)} is longer than an S3 key (${s3Limits.objectKeyBytes} bytes)`,
+  })
   .superRefine((value, ctx) => {
     if (value.startsWith("/"))
       ctx.addIssue({
@@ -117,14 +120,25 @@ const kmsKeyArn = z.string().refine((arn) => parseKmsKeyArn(arn) !== undefined, 
     `${show(issue.input)} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID; aliases are not accepted)`,
 });
 
-// STS AssumeRole: ExternalId is 2-1224 characters of [\w+=,.@:/-].
-const externalIdValue = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, {
-  error: () => "must be 2 to 1224 characters of letters, digits and +=,.@:/- (STS ExternalId rules)",
-});
+// STS AssumeRole: ExternalId is characters of [\w+=,.@:/-], within STS's length limits.
+const externalIdValue = z
+  .string()
+  .regex(new RegExp(`^[\\w+=,.@:/-]{${stsLimits.externalIdMinChars},${stsLimits.externalIdMaxChars}}$`), {
+    error: () =>
+      `must be ${stsLimits.externalIdMinChars} to ${stsLimits.externalIdMaxChars} characters of letters, digits and +=,.@:/- (STS ExternalId rules)`,
+  });
 
-const accessPointName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/, {
-  error: (issue) => `${show(issue.input)} is not a valid access point name (3-50 lowercase letters, digits, hyphens)`,
-});
+const accessPointName = z
+  .string()
+  .regex(
+    new RegExp(
+      `^[a-z0-9][a-z0-9-]{${s3Limits.accessPointNameMinChars - 2},${s3Limits.accessPointNameMaxChars - 2}}[a-z0-9]$`,
+    ),
+    {
+      error: (issue) =>
+        `${show(issue.input)} is not a valid access point name (${s3Limits.accessPointNameMinChars}-${s3Limits.accessPointNameMaxChars} lowercase letters, digits, hyphens)`,
+    },
+  );
 
 const integrationName = z
   .string()
@@ -326,13 +340,18 @@ const topLevelSchema = z.strictObject({
   accountId,
   integrations: z.array(z.unknown()).min(1, { error: "list at least one integration" }),
   vendors: z.array(z.unknown()).optional(),
-  managedPoliciesPerRole: z.coerce.number().int().min(1).max(20).default(iamQuotas.defaultManagedPoliciesPerRole),
+  managedPoliciesPerRole: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(iamLimits.managedPoliciesPerRoleRaised)
+    .default(iamLimits.managedPoliciesPerRole),
   trustPolicyMaxChars: z.coerce
     .number()
     .int()
-    .min(iamQuotas.trustPolicyChars)
-    .max(8192)
-    .default(iamQuotas.trustPolicyChars),
+    .min(iamLimits.trustPolicyChars)
+    .max(iamLimits.trustPolicyCharsRaised)
+    .default(iamLimits.trustPolicyChars),
   coordination: z.strictObject({ bucket: bucketName, region }).optional(),
 });
 

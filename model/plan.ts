@@ -10,6 +10,7 @@ import {
   partitionOf,
   parsePrincipalArn,
 } from "./arns";
+import { iamLimits } from "./limits";
 import { projectName, type BucketConfig, type IntegrationConfig, type StackConfig } from "./config";
 import { entryIdPrefixFor, ownerKeyFor } from "./sharedDocuments/ownership";
 import {
@@ -126,12 +127,13 @@ export function corsRuleIdPrefixFor(sidPrefix: string): string {
   return sidPrefix.replace(/-+$/, "");
 }
 
-/** IAM role and user names: at most 64 characters, unique per stack so that dev and prod can share an account. */
+/** IAM role and user names: within IAM's length limit, unique per stack so that dev and prod can share an account. */
 export function identityNameFor(integration: string, stack: string): string {
   const name = `${integration}-${stackSlug(stack)}`;
-  if (name.length <= 64) return name;
-  // Truncated names could collide: keep 55 characters and add a hash of the whole name.
-  return `${name.slice(0, 55).replace(/-+$/, "")}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+  if (name.length <= iamLimits.roleNameChars) return name;
+  // Truncated names could collide: keep all but 9 characters and add a hash of the whole name.
+  const kept = name.slice(0, iamLimits.roleNameChars - 9).replace(/-+$/, "");
+  return `${kept}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
 /** The trust policy the role carries; null for vendors that do not assume a role. */
@@ -402,7 +404,7 @@ function packIdentityPolicies(
   throw new PlanError(
     `integration ${integration.name}: ${integration.buckets.length} buckets do not fit IAM's identity-policy quotas ` +
       `(${capacities.length} policies, ${total} characters in all for a ${principalType}). The first ${fits} buckets fit. ` +
-      `Raise the managed-policies-per-${principalType} quota (config managedPoliciesPerRole, now ${stack.managedPoliciesPerRole}, at most 20) ` +
+      `Raise the managed-policies-per-${principalType} quota (config managedPoliciesPerRole, now ${stack.managedPoliciesPerRole}, at most ${iamLimits.managedPoliciesPerRoleRaised}) ` +
       `or split this integration into several.`,
   );
 }
@@ -419,7 +421,7 @@ function checkTrustPolicySize(plan: IntegrationPlan, stack: StackConfig): void {
   if (trust && policySize(trust) > stack.trustPolicyMaxChars) {
     throw new PlanError(
       `integration ${plan.integration.name}: the trust policy is ${policySize(trust)} characters; IAM allows ${stack.trustPolicyMaxChars} ` +
-        `(raise trustPolicyMaxChars after raising the quota, up to 8192).`,
+        `(raise trustPolicyMaxChars after raising the quota, up to ${iamLimits.trustPolicyCharsRaised}).`,
     );
   }
 }

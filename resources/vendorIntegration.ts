@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import { ConfigError, parseIntegration, type StackConfig } from "../model/config";
 import { planIntegration, type IntegrationPlan } from "../model/plan";
-import { iamQuotas } from "../model/policy/packing";
+import { iamLimits } from "../model/limits";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "../model/vendors";
 import { BucketGrant } from "./bucketGrant";
@@ -107,8 +107,8 @@ function planArgs(name: string, args: VendorIntegrationArgs, stackName: string, 
     accountId,
     vendors,
     integrations: [integration],
-    managedPoliciesPerRole: managedPoliciesPerRole ?? iamQuotas.defaultManagedPoliciesPerRole,
-    trustPolicyMaxChars: trustPolicyMaxChars ?? iamQuotas.trustPolicyChars,
+    managedPoliciesPerRole: managedPoliciesPerRole ?? iamLimits.managedPoliciesPerRole,
+    trustPolicyMaxChars: trustPolicyMaxChars ?? iamLimits.trustPolicyChars,
   };
   return planIntegration(integration, stack, stackName, ownerKey);
 }

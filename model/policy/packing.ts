@@ -1,14 +1,7 @@
 // Quota-aware packing of identity statements into as few policy documents as IAM allows, and the
 // theoretical bound on how many buckets any packing could hold (docs/least-privilege.md, "Packing").
+import { iamLimits } from "../limits";
 import { allow, policyDocument, type PolicyCondition, type PolicyDocument, type PolicyStatement } from "./document";
-
-/** IAM quotas, counted in characters of JSON without whitespace (IAM and AWS STS quotas). */
-export const iamQuotas = {
-  managedPolicyChars: 6144,
-  inlinePolicyCharsPerRole: 10240,
-  trustPolicyChars: 2048,
-  defaultManagedPoliciesPerRole: 10,
-} as const;
 
 /** One statement's worth of grant, whose resources may be split across several documents. */
 export interface StatementGroup {
@@ -102,14 +95,14 @@ export function packStatements(
 /** The capacities of a role's identity policies: one inline budget, then the managed policies. */
 export function roleCapacities(managedPoliciesPerRole: number): number[] {
   return [
-    iamQuotas.inlinePolicyCharsPerRole,
-    ...Array<number>(managedPoliciesPerRole).fill(iamQuotas.managedPolicyChars),
+    iamLimits.inlinePolicyCharsPerRole,
+    ...Array<number>(managedPoliciesPerRole).fill(iamLimits.managedPolicyChars),
   ];
 }
 
-/** An IAM user's identity policies: managed only, since a user's inline budget is 2,048 characters. */
+/** An IAM user's identity policies: managed only, since a user's inline budget is that small. */
 export function userCapacities(managedPoliciesPerUser: number): number[] {
-  return Array<number>(managedPoliciesPerUser).fill(iamQuotas.managedPolicyChars);
+  return Array<number>(managedPoliciesPerUser).fill(iamLimits.managedPolicyChars);
 }
 
 /** The largest n in 0..max with holds(n), for a predicate that is monotone (true up to some n, false after). */

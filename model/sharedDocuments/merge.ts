@@ -1,13 +1,8 @@
 // Pure merge of one owner's statements and CORS rules into a bucket's single policy and CORS configuration.
 // No AWS calls and no Pulumi imports: the dynamic providers capture this module by value when serialized.
 import type { PolicyDocument, PolicyStatement } from "../policy/document";
+import { s3Limits } from "../limits";
 import type { CorsRule } from "../plan";
-
-/** S3 bucket policies are limited to 20 KB (Amazon S3 User Guide, "Bucket policy size"). */
-export const bucketPolicyMaxBytes = 20480;
-/** A CORS configuration holds at most 100 rules and 64 KB (Amazon S3 User Guide, "CORS configuration"). */
-export const corsMaxRules = 100;
-export const corsMaxBytes = 65536;
 
 /** One statement as S3 returns it: any keys, any shapes. Only statements we own are typed. */
 export type LiveStatement = { [key: string]: unknown };
@@ -293,29 +288,29 @@ export function policyContributors(policy: LivePolicy): Contributor[] {
 /** The error `assertPolicyFits` throws (name `PolicyTooLargeError`). */
 export type PolicyTooLargeError = Error & { bucket: string; bytes: number; contributors: Contributor[] };
 
-/** Throw, naming the bucket and the largest contributors, when a policy would exceed S3's 20 KB. */
+/** Throw, naming the bucket and the largest contributors, when a policy would exceed S3's size limit. */
 export function assertPolicyFits(bucket: string, policy: LivePolicy | undefined): void {
   if (!policy) return;
   const bytes = policyBytes(policy);
-  if (bytes <= bucketPolicyMaxBytes) return;
+  if (bytes <= s3Limits.bucketPolicyBytes) return;
   const contributors = policyContributors(policy);
   const largest = contributors
     .slice(0, 3)
     .map((c) => `${c.owner} (${c.bytes} bytes in ${c.statements} statement${c.statements === 1 ? "" : "s"})`);
   throw namedError(
     "PolicyTooLargeError",
-    `bucket ${bucket}: the merged bucket policy would be ${bytes} bytes; S3 allows ${bucketPolicyMaxBytes} (20 KB). Nothing was written. Largest contributors: ${largest.join(", ")}.`,
+    `bucket ${bucket}: the merged bucket policy would be ${bytes} bytes; S3 allows ${s3Limits.bucketPolicyBytes} (${s3Limits.bucketPolicyBytes / 1024} KB). Nothing was written. Largest contributors: ${largest.join(", ")}.`,
     { bucket, bytes, contributors },
   );
 }
 
-/** Throw when a CORS configuration would exceed S3's 100 rules or 64 KB. */
+/** Throw when a CORS configuration would exceed S3's rule count or size limit. */
 export function assertCorsFits(bucket: string, rules: readonly LiveCorsRule[]): void {
   const bytes = Buffer.byteLength(JSON.stringify({ CORSRules: rules }), "utf8");
-  if (rules.length > corsMaxRules || bytes > corsMaxBytes) {
+  if (rules.length > s3Limits.corsRules || bytes > s3Limits.corsBytes) {
     throw namedError(
       "CorsTooLargeError",
-      `bucket ${bucket}: the merged CORS configuration would have ${rules.length} rules and about ${bytes} bytes; S3 allows ${corsMaxRules} rules and 64 KB. Nothing was written.`,
+      `bucket ${bucket}: the merged CORS configuration would have ${rules.length} rules and about ${bytes} bytes; S3 allows ${s3Limits.corsRules} rules and ${s3Limits.corsBytes / 1024} KB. Nothing was written.`,
     );
   }
 }

@@ -1,5 +1,6 @@
 // Checks our statements and CORS rules against S3's grammar before they are written: S3-compatible test
 // servers (moto) accept malformed documents, and a bad write to a shared policy is everyone's outage.
+import { s3Limits, sidMaxChars } from "../limits";
 import type { CorsRule } from "../plan";
 import { namedError } from "./merge";
 import { isUnderOwnerKey } from "./ownership";
@@ -23,7 +24,7 @@ const servicePrincipal = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 // Condition operators, with the set and IfExists qualifiers (IAM JSON reference: Condition operators).
 const conditionOperator = /^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/;
 // Our Sids: letters, digits and hyphens, which every S3 endpoint and console accepts.
-const sidPattern = /^[A-Za-z0-9-]{1,128}$/;
+const sidPattern = new RegExp(`^[A-Za-z0-9-]{1,${sidMaxChars}}$`);
 const corsMethods: readonly string[] = ["GET", "PUT", "POST", "DELETE", "HEAD"];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -106,7 +107,7 @@ export function statementProblems(statement: unknown, bucket: string, ownerKey: 
   if (!isUnderOwnerKey(statement.Sid, ownerKey))
     problems.push(`${where}: Sid must be <integration>--${ownerKey}--<name>`);
   else if (!sidPattern.test(statement.Sid as string))
-    problems.push(`${where}: Sid must be 1-128 letters, digits and hyphens`);
+    problems.push(`${where}: Sid must be 1-${sidMaxChars} letters, digits and hyphens`);
   if (statement.Effect !== "Allow" && statement.Effect !== "Deny")
     problems.push(`${where}: Effect must be "Allow" or "Deny"`);
   // A resource-based policy must say who it applies to (IAM JSON reference: Principal).
@@ -153,7 +154,8 @@ export function corsRuleProblems(rule: unknown, ownerKey: string): string[] {
   const problems: string[] = [];
   if (!isUnderOwnerKey(typed.ID, ownerKey))
     problems.push(`${where}: ID must be <integration>--${ownerKey}, optionally followed by --<name>`);
-  else if ((typed.ID as string).length > 255) problems.push(`${where}: ID is longer than 255 characters`);
+  else if ((typed.ID as string).length > s3Limits.corsRuleIdChars)
+    problems.push(`${where}: ID is longer than ${s3Limits.corsRuleIdChars} characters`);
   const methods = stringList(typed.AllowedMethods);
   if (!methods) problems.push(`${where}: AllowedMethods must list at least one method`);
   else

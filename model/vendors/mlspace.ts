@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { iamLimits } from "../limits";
 import { defineVendor } from "./define";
 
 /** The policies on the MLSpace side, where the bucket must be allowed too ("Controlling Permissions"). */
@@ -51,7 +52,11 @@ export const mlspace = defineVendor({
   extraConfig: {
     mlspace: z
       .strictObject({
-        permissionsBoundaryName: z.string().min(1).max(128).default(mlspaceDefaults.permissionsBoundaryName),
+        permissionsBoundaryName: z
+          .string()
+          .min(1)
+          .max(iamLimits.policyNameChars)
+          .default(mlspaceDefaults.permissionsBoundaryName),
         scope: z.enum(mlspaceScopes).default(mlspaceDefaults.scope),
         /** The project or user name when scope is `project` or `user`. */
         scopeName: z.string().min(1).max(64).optional(),

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseStackConfig, type BucketConfig, type IntegrationConfig, type StackConfig } from "../../../model/config";
+import { iamLimits } from "../../../model/limits";
 import type { PolicyDocument } from "../../../model/policy/document";
 import {
-  iamQuotas,
   mergeGroupsWithSameScope,
   minimumPackedSize,
   packStatements,
@@ -136,7 +136,7 @@ describe("model/policy/packing: identity policies packed to IAM's quotas", () =>
       groups[2],
       { ...groups[3], resources: ["arn:aws:kms:us-east-1:111122223333:key/k"] },
     ]);
-    const [document] = packStatements(groups, [iamQuotas.managedPolicyChars])!;
+    const [document] = packStatements(groups, [iamLimits.managedPolicyChars])!;
     assert.deepEqual(document.Statement[0], {
       Sid: "ListBucketsAndBucketAccess",
       Effect: "Allow",

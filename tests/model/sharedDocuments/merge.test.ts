@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
+import { s3Limits } from "../../../model/limits";
 import type { PolicyStatement } from "../../../model/policy/document";
 import type { CorsRule } from "../../../model/plan";
 import {
   assertCorsFits,
   assertPolicyFits,
-  bucketPolicyMaxBytes,
   canonicalStatement,
   corsDrift,
   foreignStatements,
@@ -270,8 +270,8 @@ describe("sharedDocuments/merge: size", () => {
 
   it("accepts a policy of exactly 20 KB and refuses one byte more", () => {
     const base = mergeStatements(undefined, prefix, [ours("A")])!;
-    const exact = { ...base, Id: "x".repeat(bucketPolicyMaxBytes - policyBytes({ ...base, Id: "" })) };
-    assert.equal(policyBytes(exact), bucketPolicyMaxBytes);
+    const exact = { ...base, Id: "x".repeat(s3Limits.bucketPolicyBytes - policyBytes({ ...base, Id: "" })) };
+    assert.equal(policyBytes(exact), s3Limits.bucketPolicyBytes);
     assert.doesNotThrow(() => assertPolicyFits("shared-bucket", exact));
     assert.throws(() => assertPolicyFits("shared-bucket", { ...exact, Id: `${exact.Id}x` }), {
       name: "PolicyTooLargeError",
@@ -280,7 +280,7 @@ describe("sharedDocuments/merge: size", () => {
 
   it("names the bucket and the largest contributors, by owner", () => {
     const policy = mergeStatements(foreign, prefix, [...big("mlspace-shared--prod--", 40), ...big(prefix, 80)])!;
-    assert.ok(policyBytes(policy) > bucketPolicyMaxBytes);
+    assert.ok(policyBytes(policy) > s3Limits.bucketPolicyBytes);
     assert.throws(
       () => assertPolicyFits("shared-bucket", policy),
       (error: PolicyTooLargeError) => {
