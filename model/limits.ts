@@ -1,5 +1,5 @@
 // Every AWS quota and naming limit the program checks, defined once. The policy pack (its own package) keeps
-// copies; tests/policypack/contract.test.ts holds them equal to these.
+// copies in policypack/programFacts.ts; tests/policypack/programFacts.test.ts holds them equal to these.
 
 /**
  * IAM quotas ("IAM and AWS STS quotas", IAM User Guide). Policy sizes count characters of JSON without
@@ -12,6 +12,8 @@ export const iamLimits = {
   inlinePolicyCharsPerRole: 10240,
   /** All inline policies of one user together. */
   inlinePolicyCharsPerUser: 2048,
+  /** All inline policies of one group together. */
+  inlinePolicyCharsPerGroup: 5120,
   /** A role trust policy, by default. */
   trustPolicyChars: 2048,
   /** A role trust policy, at most, once the quota is raised. */

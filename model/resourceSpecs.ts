@@ -2,6 +2,7 @@
 // alone. The components register exactly these specs (resources/registerSpecs.ts), and `npm run synth` renders them
 // without the Pulumi engine, so the render and the program cannot drift apart.
 import { mergedBucketPolicy, type BucketDocumentsArgs, type PlannedBucket } from "./bucketDocuments";
+import { tagKeys } from "./naming";
 import { toJson } from "./policy/document";
 import type { StackConfig } from "./config";
 import {
@@ -98,12 +99,13 @@ function component(type: string, name: string, parent: Parent | null): ResourceS
   return { type, name, parent: parent?.name ?? null, parentType: parent?.type ?? null, custom: false, inputs: {} };
 }
 
+/** The tags of one integration's role or user (model/naming.ts tagKeys; the policy pack reads the vendor's). */
 export function integrationTags(plan: IntegrationPlan, stack: string): Record<string, string> {
   const known = plan.profile.knownPrincipals;
   return {
-    "vendor-access:integration": plan.integration.name,
-    "vendor-access:vendor": plan.profile.id,
-    "vendor-access:stack": stack,
+    [tagKeys.integration]: plan.integration.name,
+    [tagKeys.vendor]: plan.profile.id,
+    [tagKeys.stack]: stack,
     // The policy pack checks trusted principals against these when no vendor allowlist is configured.
     ...(known ? { [knownPrincipalsTag]: known.join(" ") } : {}),
   };

@@ -4,7 +4,7 @@ import { sharedDocumentProviderVersion } from "../model/resourceSpecs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DocumentFormat, DocumentStore } from "../model/sharedDocuments/documentStore";
 import { ownedDrift, type LegacyPrefix, type OwnedWriteRequest } from "../model/sharedDocuments/ownership";
-import { containsUnknown, invalidContributionError } from "../model/sharedDocuments/validate";
+import { containsPreviewUnknown, invalidContributionError } from "../model/sharedDocuments/validate";
 import { keyedQueue } from "./keyedQueue";
 import {
   defaultOwnedEntriesOptions,
@@ -133,7 +133,8 @@ function checkFailures<Doc, Entry>(spec: SharedDocumentSpec<Doc, Entry>, news: P
   // Values still unknown in a preview are checked once known, at create or update. (Not `__provider`: the
   // provider's own code holds the unknown marker.)
   const identity = [...spec.identityKeys, "ownerKey"];
-  if (containsUnknown([news.resourceKind, ...identity.map((key) => news[key]), news[spec.entriesKey]])) return failures;
+  if (containsPreviewUnknown([news.resourceKind, ...identity.map((key) => news[key]), news[spec.entriesKey]]))
+    return failures;
   for (const key of identity)
     if (typeof news[key] !== "string" || news[key] === "")
       failures.push({ property: key, reason: "must be a non-empty string" });
@@ -160,7 +161,8 @@ async function diffOf<Doc, Entry>(
       (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
     ),
   ];
-  const unknown = containsUnknown(news[spec.entriesKey]) || containsUnknown(spec.identityKeys.map((k) => news[k]));
+  const unknown =
+    containsPreviewUnknown(news[spec.entriesKey]) || containsPreviewUnknown(spec.identityKeys.map((k) => news[k]));
   let drift = olds.drift ?? [];
   if (!unknown && replaces.length === 0 && drift.length === 0) drift = await liveDrift(olds);
   const changed = unknown || diffs.length > 0 || drift.length > 0;
@@ -175,7 +177,7 @@ async function diffOf<Doc, Entry>(
 
 /** Our entries by meaning, in any order: S3's reformatting and reordering are not changes. */
 function sameEntries<Doc, Entry>(spec: SharedDocumentSpec<Doc, Entry>, olds: Props, news: Props): boolean {
-  if (containsUnknown(news[spec.entriesKey])) return false;
+  if (containsPreviewUnknown(news[spec.entriesKey])) return false;
   const format = spec.format(news);
   const canonical = (props: Props) =>
     JSON.stringify(((props[spec.entriesKey] ?? []) as Entry[]).map(format.canonical).sort());

@@ -138,7 +138,7 @@ function awsPrincipals(principal: PolicyPrincipal | undefined): string[] {
   return aws === undefined ? [] : Array.isArray(aws) ? aws : [aws];
 }
 
-async function statementProblems(statement: PolicyStatement, where: string): Promise<string[]> {
+async function statementArnProblems(statement: PolicyStatement, where: string): Promise<string[]> {
   const problems: string[] = [];
   for (const principal of awsPrincipals(statement.Principal)) {
     const problem = await principalProblem(principal);
@@ -178,7 +178,7 @@ export async function arnProblems(documents: readonly PolicyDocument[]): Promise
   const problems: string[] = [];
   for (const document of documents) {
     for (const [index, statement] of document.Statement.entries()) {
-      problems.push(...(await statementProblems(statement, `statement ${statement.Sid ?? `#${index}`}`)));
+      problems.push(...(await statementArnProblems(statement, `statement ${statement.Sid ?? `#${index}`}`)));
     }
   }
   return problems;

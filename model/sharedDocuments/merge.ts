@@ -153,7 +153,7 @@ function canonicalValue(value: unknown): unknown {
 }
 
 /** S3 stores a bare account ID principal as its root ARN (IAM JSON reference: Principal, "AWS account principals"). */
-function canonicalPrincipal(principal: unknown): unknown {
+function canonicalPrincipalBlock(principal: unknown): unknown {
   if (typeof principal !== "object" || principal === null || Array.isArray(principal)) return principal;
   return Object.fromEntries(
     Object.keys(principal)
@@ -179,7 +179,7 @@ export function canonicalStatement(statement: unknown): string {
   for (const key of Object.keys(source).sort()) {
     const value = source[key];
     if (arrayValuedStatementKeys.includes(key)) out[key] = sortedUnique(Array.isArray(value) ? value : [value]);
-    else if (key === "Principal" || key === "NotPrincipal") out[key] = canonicalPrincipal(value);
+    else if (key === "Principal" || key === "NotPrincipal") out[key] = canonicalPrincipalBlock(value);
     else if (key === "Condition" && typeof value === "object" && value !== null) {
       out[key] = Object.fromEntries(
         Object.keys(value)

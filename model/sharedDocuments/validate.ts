@@ -97,7 +97,7 @@ function resourceProblems(resources: string[], bucket: string, where: string): s
 }
 
 /** Problems with one of our statements for `bucket`'s policy, each naming the statement; empty when valid. */
-export function statementProblems(statement: unknown, bucket: string, ownerKey: string): string[] {
+export function bucketPolicyStatementProblems(statement: unknown, bucket: string, ownerKey: string): string[] {
   if (!isPlainObject(statement)) return ["statement: must be an object"];
   const where = `statement ${typeof statement.Sid === "string" ? statement.Sid : "(no Sid)"}`;
   const problems: string[] = [];
@@ -137,7 +137,7 @@ export function statementProblems(statement: unknown, bucket: string, ownerKey: 
 
 /** Problems with a set of our statements, including Sids that repeat; empty when all are valid. */
 export function statementsProblems(statements: readonly unknown[], bucket: string, ownerKey: string): string[] {
-  const problems = statements.flatMap((statement) => statementProblems(statement, bucket, ownerKey));
+  const problems = statements.flatMap((statement) => bucketPolicyStatementProblems(statement, bucket, ownerKey));
   const sids = statements
     .map((s) => (isPlainObject(s) ? s.Sid : undefined))
     .filter((sid): sid is string => typeof sid === "string");
@@ -193,7 +193,7 @@ export function corsRulesProblems(rules: readonly unknown[], ownerKey: string): 
 const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** True when any part of an input is still unknown: it is checked again, known, at create or update. */
-export function containsUnknown(value: unknown): boolean {
+export function containsPreviewUnknown(value: unknown): boolean {
   return JSON.stringify(value ?? null).includes(unknownValue);
 }
 

@@ -3,8 +3,8 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { parseConfigMap } from "../../model/config";
-import { iamQuotas } from "../../model/policy/packing";
-import { bucketPolicyMaxBytes } from "../../model/sharedDocuments/merge";
+import { iamLimits, kmsLimits, s3Limits } from "../../model/limits";
+import { tagKeys as programTagKeys } from "../../model/naming";
 import { builtInVendors } from "../../model/vendors";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { bucketCorsEntriesKind as componentCorsKind } from "../../providers/bucketCorsEntries";
@@ -96,11 +96,20 @@ describe("policypack program facts: the pack's copies equal the program's", () =
     );
   });
 
-  it("quotas: the ones the program packs to", () => {
-    assert.equal(quotas.managedPolicyChars, iamQuotas.managedPolicyChars);
-    assert.equal(quotas.inlinePolicyCharsPerRole, iamQuotas.inlinePolicyCharsPerRole);
-    assert.equal(quotas.trustPolicyChars, iamQuotas.trustPolicyChars);
-    assert.equal(quotas.bucketPolicyBytes, bucketPolicyMaxBytes);
+  it("tag keys: the ones model/naming.ts defines", () => {
+    assert.deepEqual(tagKeys, programTagKeys);
+  });
+
+  it("quotas: every one equals model/limits.ts", () => {
+    assert.deepEqual(quotas, {
+      trustPolicyChars: iamLimits.trustPolicyChars,
+      managedPolicyChars: iamLimits.managedPolicyChars,
+      inlinePolicyCharsPerRole: iamLimits.inlinePolicyCharsPerRole,
+      inlinePolicyCharsPerUser: iamLimits.inlinePolicyCharsPerUser,
+      inlinePolicyCharsPerGroup: iamLimits.inlinePolicyCharsPerGroup,
+      bucketPolicyBytes: s3Limits.bucketPolicyBytes,
+      keyPolicyBytes: kmsLimits.keyPolicyBytes,
+    });
   });
 
   it("seed principals: the pack's copy is each built-in profile's knownPrincipals, and holds every default principal", () => {

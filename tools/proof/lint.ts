@@ -18,7 +18,7 @@ function listOf(value: unknown): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
-async function statementProblems(statement: PolicyStatement): Promise<string[]> {
+async function simulatableStatementProblems(statement: PolicyStatement): Promise<string[]> {
   const loose = statement as unknown as Record<string, unknown>;
   const problems: string[] = [];
   // Not* elements invert matching: a proof over them needs a review, not a lint, so they are refused.
@@ -55,7 +55,7 @@ export function lintDocument(document: PolicyDocument): Promise<string[]> {
   if (!linted) {
     linted = Promise.all(
       document.Statement.map(async (statement, index) =>
-        (await statementProblems(statement)).map((p) => `statement ${statement.Sid ?? `#${index}`}: ${p}`),
+        (await simulatableStatementProblems(statement)).map((p) => `statement ${statement.Sid ?? `#${index}`}: ${p}`),
       ),
     ).then((lists) => lists.flat());
     lintedDocuments.set(document, linted);

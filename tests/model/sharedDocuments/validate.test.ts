@@ -4,7 +4,7 @@ import { parseStackConfig } from "../../../model/config";
 import {
   corsRuleProblems,
   corsRulesProblems,
-  statementProblems,
+  bucketPolicyStatementProblems,
   statementsProblems,
 } from "../../../model/sharedDocuments/validate";
 
@@ -55,21 +55,24 @@ describe("sharedDocuments/validate: statements", () => {
       { AWS: ["111122223333", "arn:aws:iam::111122223333:role/a"] },
       { Service: "logging.s3.amazonaws.com" },
     ]) {
-      assert.deepEqual(statementProblems({ ...valid, Principal: principal }, "ml-datasets", key), []);
+      assert.deepEqual(bucketPolicyStatementProblems({ ...valid, Principal: principal }, "ml-datasets", key), []);
     }
   });
 
   it("needs a Principal, an Action and a Resource, each exactly once", () => {
     const { Principal: _p, Action: _a, ...bare } = valid;
-    assert.deepEqual(statementProblems({ ...bare, NotResource: ["arn:aws:s3:::ml-datasets"] }, "ml-datasets", key), [
-      `statement ${prefix}ObjectAccess: needs exactly one of Principal and NotPrincipal`,
-      `statement ${prefix}ObjectAccess: needs exactly one of Action and NotAction`,
-      `statement ${prefix}ObjectAccess: needs exactly one of Resource and NotResource`,
-    ]);
+    assert.deepEqual(
+      bucketPolicyStatementProblems({ ...bare, NotResource: ["arn:aws:s3:::ml-datasets"] }, "ml-datasets", key),
+      [
+        `statement ${prefix}ObjectAccess: needs exactly one of Principal and NotPrincipal`,
+        `statement ${prefix}ObjectAccess: needs exactly one of Action and NotAction`,
+        `statement ${prefix}ObjectAccess: needs exactly one of Resource and NotResource`,
+      ],
+    );
   });
 
   it("refuses what S3 would refuse, which moto would accept", () => {
-    const problems = statementProblems(
+    const problems = bucketPolicyStatementProblems(
       {
         ...valid,
         Effect: "allow",
@@ -100,17 +103,17 @@ describe("sharedDocuments/validate: statements", () => {
 
   it("refuses a Sid we would not own and a Sid used twice", () => {
     assert.match(
-      statementProblems({ ...valid, Sid: "ObjectAccess" }, "ml-datasets", key)[0],
+      bucketPolicyStatementProblems({ ...valid, Sid: "ObjectAccess" }, "ml-datasets", key)[0],
       /Sid must be <integration>--0a1b2c3d4e--<name>/,
     );
     assert.match(
-      statementProblems({ ...valid, Sid: `${prefix}has space` }, "ml-datasets", key)[0],
+      bucketPolicyStatementProblems({ ...valid, Sid: `${prefix}has space` }, "ml-datasets", key)[0],
       /letters, digits and hyphens/,
     );
     assert.deepEqual(statementsProblems([valid, valid], "ml-datasets", key), [
       `statement ${prefix}ObjectAccess: Sid is used more than once`,
     ]);
-    assert.deepEqual(statementProblems("text", "ml-datasets", key), ["statement: must be an object"]);
+    assert.deepEqual(bucketPolicyStatementProblems("text", "ml-datasets", key), ["statement: must be an object"]);
   });
 });
 
