@@ -244,6 +244,291 @@ interface BucketScene {
   ownResourcesOnlyForOtherActions: boolean;
 }
 
+type Context = Record<string, string>;
+
+const showContext = (context: Context): string => (Object.keys(context).length ? ` ${JSON.stringify(context)}` : "");
+
+/** The requests that prove one integration's grant on one bucket: S3 actions, both sides of the grant, KMS. */
+class BucketProver {
+  private readonly caller: string;
+  private readonly identity: PolicySet;
+  private readonly owner: string;
+  private readonly outsidePrefix?: string;
+
+  constructor(
+    private readonly input: IntegrationProofInput,
+    private readonly scene: BucketScene,
+    private readonly recorder: CheckRecorder,
+  ) {
+    const { plan, config } = input;
+    const { bucket } = scene;
+    this.caller = callerFor(plan);
+    this.identity = {
+      identityPolicies: plan.permissionPolicies,
+      // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
+      ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
+    };
+    this.owner = config.accountId;
+    if (bucket.prefix !== "")
+      this.outsidePrefix = bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
+  }
+
+  private objectArn(name: string, prefix: string): string {
+    return `${bucketArn(name, this.scene.bucket.region)}/${prefix}proof.txt`;
+  }
+
+  private async onBucket(
+    action: string,
+    target: string,
+    resource: string,
+    expected: Expectation,
+    context: Context = {},
+    policies: PolicySet = { ...this.identity, resourcePolicy: this.scene.bucketPolicy },
+    who = this.caller,
+  ): Promise<void> {
+    const actual = await simulate({ caller: who, action, resource, resourceAccount: this.owner, context }, policies);
+    this.recorder.record(action, target, `${who} ${action} ${resource}${showContext(context)}`, expected, actual);
+  }
+
+  private async throughAccessPoint(
+    action: string,
+    target: string,
+    resource: string,
+    bucketResource: string | undefined,
+    expected: Expectation,
+    context: Context = {},
+  ): Promise<void> {
+    const accessPoint = this.scene.accessPoint!;
+    const result = await simulateThroughAccessPoint(
+      { caller: this.caller, action, resource, resourceAccount: this.owner, context },
+      bucketResource,
+      {
+        identityPolicies: this.identity.identityPolicies,
+        accessPointPolicy: resource.startsWith(accessPoint.arn) ? accessPoint.policy : undefined,
+        bucketPolicy: this.scene.bucketPolicy,
+      },
+    );
+    const decisions = `access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""}`;
+    this.recorder.record(
+      action,
+      target,
+      `${this.caller} ${action} ${resource} (${decisions})${showContext(context)}`,
+      expected,
+      result.decision,
+    );
+  }
+
+  /** Every S3 action asked on every resource type it takes: allowed exactly where the grant says. */
+  async proveS3Action(action: string): Promise<void> {
+    const { plan } = this.input;
+    const shape = await actionShape(action);
+    const request: S3Request = {
+      action,
+      shape,
+      takesPrefix: shape.conditionKeys.includes("s3:prefix"),
+      isBucketAction: plan.actions.bucket.includes(action),
+      isObjectAction: plan.actions.object.includes(action),
+      listContext: {},
+      // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
+      askElsewhere: true,
+    };
+    if (request.takesPrefix && this.scene.bucket.prefix !== "")
+      request.listContext = { "s3:prefix": this.scene.bucket.prefix };
+    request.askElsewhere =
+      !this.scene.ownResourcesOnlyForOtherActions || request.isBucketAction || request.isObjectAction;
+    const types = shape.resourceTypes;
+    if (types.includes("bucket")) await this.onBucketResource(request);
+    if (types.includes("object")) await this.onObjectResource(request);
+    const viaAccessPoint = this.scene.accessPoint !== undefined;
+    if (viaAccessPoint && types.includes("accesspoint")) await this.onAccessPointResource(request);
+    if (viaAccessPoint && types.includes("accesspointobject")) await this.onAccessPointObjectResource(request);
+    const covered =
+      types.includes("bucket") ||
+      types.includes("object") ||
+      (viaAccessPoint && (types.includes("accesspoint") || types.includes("accesspointobject")));
+    if (!covered && types.length > 0) {
+      const { partition, bucket } = this.scene;
+      const resource = await exampleArn("s3", types[0], partition, bucket.region, this.owner);
+      await this.onBucket(action, "other S3 resource", resource, "deny", {}, { ...this.identity });
+    } else if (types.length === 0) {
+      await this.onBucket(action, "no resource (*)", "*", "deny", {}, { ...this.identity });
+    }
+  }
+
+  private async onBucketResource(request: S3Request): Promise<void> {
+    const { action, listContext } = request;
+    const { bucket, otherBucket } = this.scene;
+    const own = bucketArn(bucket.name, bucket.region);
+    await this.onBucket(action, "bucket", own, request.isBucketAction ? "allow" : "deny", listContext);
+    if (request.askElsewhere)
+      await this.onBucket(action, "other bucket", bucketArn(otherBucket, bucket.region), "deny", listContext, {
+        ...this.identity,
+      });
+    if (request.isBucketAction && request.takesPrefix && bucket.prefix !== "") {
+      await this.onBucket(action, "bucket, no s3:prefix", own, "deny");
+      await this.onBucket(action, "bucket, other s3:prefix", own, "deny", { "s3:prefix": this.outsidePrefix! });
+    }
+  }
+
+  private async onObjectResource(request: S3Request): Promise<void> {
+    const { action } = request;
+    const { bucket, otherBucket } = this.scene;
+    const expected = request.isObjectAction ? "allow" : "deny";
+    await this.onBucket(action, "object in prefix", this.objectArn(bucket.name, bucket.prefix), expected);
+    if (this.outsidePrefix && request.askElsewhere)
+      await this.onBucket(action, "object outside prefix", this.objectArn(bucket.name, this.outsidePrefix), "deny");
+    if (request.askElsewhere)
+      await this.onBucket(
+        action,
+        "other bucket object",
+        this.objectArn(otherBucket, bucket.prefix),
+        "deny",
+        {},
+        {
+          ...this.identity,
+        },
+      );
+  }
+
+  private otherAccessPoint(): string {
+    const { bucket } = this.scene;
+    return accessPointArn(bucket.region, this.owner, `${bucket.accessPointName}-other`);
+  }
+
+  private async onAccessPointResource(request: S3Request): Promise<void> {
+    const { action, listContext, shape } = request;
+    const { bucket } = this.scene;
+    const point = this.scene.accessPoint!.arn;
+    // Data actions through the access point reach the bucket too; actions on the access point itself do not.
+    const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
+    const expected = request.isBucketAction ? "allow" : "deny";
+    await this.throughAccessPoint(action, "access point", point, underlying, expected, listContext);
+    if (request.askElsewhere)
+      await this.throughAccessPoint(
+        action,
+        "other access point",
+        this.otherAccessPoint(),
+        underlying,
+        "deny",
+        listContext,
+      );
+    if (request.isBucketAction && request.takesPrefix && bucket.prefix !== "")
+      await this.throughAccessPoint(action, "access point, no s3:prefix", point, underlying, "deny");
+  }
+
+  private async onAccessPointObjectResource(request: S3Request): Promise<void> {
+    const { action } = request;
+    const { bucket } = this.scene;
+    const pointObject = (point: string, prefix: string) => `${point}/object/${prefix}proof.txt`;
+    const point = this.scene.accessPoint!.arn;
+    const inPrefix = this.objectArn(bucket.name, bucket.prefix);
+    const expected = request.isObjectAction ? "allow" : "deny";
+    await this.throughAccessPoint(action, "AP object in prefix", pointObject(point, bucket.prefix), inPrefix, expected);
+    if (this.outsidePrefix && request.askElsewhere)
+      await this.throughAccessPoint(
+        action,
+        "AP object outside prefix",
+        pointObject(point, this.outsidePrefix),
+        this.objectArn(bucket.name, this.outsidePrefix),
+        "deny",
+      );
+    if (request.askElsewhere)
+      await this.throughAccessPoint(
+        action,
+        "other AP object",
+        pointObject(this.otherAccessPoint(), bucket.prefix),
+        inPrefix,
+        "deny",
+      );
+  }
+
+  /** Cross-account grants need both sides; a same-account one needs either, and no other account may use it. */
+  async proveBothSides(): Promise<void> {
+    const { plan } = this.input;
+    const { bucket, bucketPolicy } = this.scene;
+    const ownStatementsRemoved =
+      bucketPolicy && policyDocument(bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
+    const withoutOurs =
+      ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
+    for (const action of plan.actions.object) {
+      const resource = this.objectArn(bucket.name, bucket.prefix);
+      if (plan.principalType === "account") await this.proveVendorSideNeeded(action, resource, withoutOurs);
+      const callerFields = parse(this.caller);
+      const strangerCaller = build({ ...callerFields, accountId: otherAccount(this.owner, callerFields.accountId) });
+      const policies = { ...this.identity, resourcePolicy: bucketPolicy };
+      await this.onBucket(action, "other account, same policy", resource, "deny", {}, policies, strangerCaller);
+    }
+  }
+
+  /** A bucket-policy vendor (MLSpace) needs its own identity policy and boundary as well as our bucket policy. */
+  private async proveVendorSideNeeded(action: string, resource: string, withoutOurs?: PolicyDocument): Promise<void> {
+    const { plan } = this.input;
+    const { bucketPolicy } = this.scene;
+    const bucketOnly = { identityPolicies: [], resourcePolicy: bucketPolicy };
+    await this.onBucket(action, "bucket policy only", resource, "deny", {}, bucketOnly);
+    const identityOnly = { ...this.identity, resourcePolicy: withoutOurs };
+    await this.onBucket(action, "identity policy only", resource, "deny", {}, identityOnly);
+    // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
+    const boundaryWithout = policyDocument([
+      allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
+    ]);
+    await this.onBucket(
+      action,
+      "boundary lacks statement",
+      resource,
+      "deny",
+      {},
+      {
+        identityPolicies: plan.permissionPolicies,
+        permissionBoundaries: [boundaryWithout],
+        resourcePolicy: bucketPolicy,
+      },
+    );
+  }
+
+  /** KMS only through S3, in the bucket's region, on the bucket's key. */
+  async proveKmsAction(action: string): Promise<void> {
+    const { plan, config } = this.input;
+    const { bucket } = this.scene;
+    const key = bucket.kmsKeyArn!;
+    const keyPolicyDocument = keyPolicy(plan, config, bucket);
+    const shape = await actionShape(action);
+    const expected: Expectation = plan.actions.kms.includes(action) ? "allow" : "deny";
+    const onKey = async (target: string, resource: string, expectation: Expectation, context: Context) => {
+      const actual = await simulate(
+        { caller: this.caller, action, resource, resourceAccount: this.owner, context },
+        { ...this.identity, resourcePolicy: keyPolicyDocument },
+      );
+      this.recorder.record(
+        action,
+        target,
+        `${this.caller} ${action} ${resource}${showContext(context)}`,
+        expectation,
+        actual,
+      );
+    };
+    if (!shape.resourceTypes.includes("key")) return onKey("no resource (*)", "*", "deny", {});
+    const via = (region: string): Context =>
+      shape.conditionKeys.includes("kms:ViaService") ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {};
+    await onKey("KMS via S3", key, expected, via(bucket.region));
+    if (!this.scene.ownResourcesOnlyForOtherActions || expected === "allow") {
+      const otherRegion = bucket.region === "us-east-1" ? "us-west-2" : "us-east-1";
+      await onKey("KMS direct", key, "deny", {});
+      await onKey("KMS via S3, other region", key, "deny", via(otherRegion));
+    }
+  }
+}
+
+interface S3Request {
+  action: string;
+  shape: ActionShape;
+  takesPrefix: boolean;
+  isBucketAction: boolean;
+  isObjectAction: boolean;
+  listContext: Context;
+  askElsewhere: boolean;
+}
+
 async function proveBucket(
   input: IntegrationProofInput,
   scene: BucketScene,
@@ -251,262 +536,10 @@ async function proveBucket(
   kmsActions: readonly string[],
   recorder: CheckRecorder,
 ): Promise<void> {
-  const { plan, config } = input;
-  const { bucket, partition } = scene;
-  const caller = callerFor(plan);
-  const identity: PolicySet = {
-    identityPolicies: plan.permissionPolicies,
-    // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
-    ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
-  };
-  const owner = config.accountId;
-  const objectKey = (prefix: string) => `${prefix}proof.txt`;
-  const outsidePrefix =
-    bucket.prefix === "" ? undefined : bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
-  const objectArn = (name: string, prefix: string) => `${bucketArn(name, bucket.region)}/${objectKey(prefix)}`;
-  const onBucket = async (
-    action: string,
-    target: string,
-    resource: string,
-    expected: Expectation,
-    context: Record<string, string> = {},
-    policies: PolicySet = { ...identity, resourcePolicy: scene.bucketPolicy },
-    who = caller,
-  ) => {
-    const actual = await simulate({ caller: who, action, resource, resourceAccount: owner, context }, policies);
-    recorder.record(
-      action,
-      target,
-      `${who} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
-      expected,
-      actual,
-    );
-  };
-  const throughAccessPoint = async (
-    action: string,
-    target: string,
-    resource: string,
-    bucketResource: string | undefined,
-    expected: Expectation,
-    context: Record<string, string> = {},
-  ) => {
-    const result = await simulateThroughAccessPoint(
-      { caller, action, resource, resourceAccount: owner, context },
-      bucketResource,
-      {
-        identityPolicies: identity.identityPolicies,
-        accessPointPolicy: resource.startsWith(scene.accessPoint!.arn) ? scene.accessPoint!.policy : undefined,
-        bucketPolicy: scene.bucketPolicy,
-      },
-    );
-    recorder.record(
-      action,
-      target,
-      `${caller} ${action} ${resource} (access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""})${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
-      expected,
-      result.decision,
-    );
-  };
-
-  for (const action of s3Actions) {
-    const shape = await actionShape(action);
-    const takesPrefix = shape.conditionKeys.includes("s3:prefix");
-    const listContext: Record<string, string> =
-      takesPrefix && bucket.prefix !== "" ? { "s3:prefix": bucket.prefix } : {};
-    const isBucketAction = plan.actions.bucket.includes(action);
-    const isObjectAction = plan.actions.object.includes(action);
-    // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
-    const askElsewhere = !scene.ownResourcesOnlyForOtherActions || isBucketAction || isObjectAction;
-    let covered = false;
-    if (shape.resourceTypes.includes("bucket")) {
-      covered = true;
-      await onBucket(
-        action,
-        "bucket",
-        bucketArn(bucket.name, bucket.region),
-        isBucketAction ? "allow" : "deny",
-        listContext,
-      );
-      if (askElsewhere)
-        await onBucket(action, "other bucket", bucketArn(scene.otherBucket, bucket.region), "deny", listContext, {
-          ...identity,
-        });
-      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
-        await onBucket(action, "bucket, no s3:prefix", bucketArn(bucket.name, bucket.region), "deny");
-        await onBucket(action, "bucket, other s3:prefix", bucketArn(bucket.name, bucket.region), "deny", {
-          "s3:prefix": outsidePrefix!,
-        });
-      }
-    }
-    if (shape.resourceTypes.includes("object")) {
-      covered = true;
-      await onBucket(
-        action,
-        "object in prefix",
-        objectArn(bucket.name, bucket.prefix),
-        isObjectAction ? "allow" : "deny",
-      );
-      if (outsidePrefix && askElsewhere)
-        await onBucket(action, "object outside prefix", objectArn(bucket.name, outsidePrefix), "deny");
-      if (askElsewhere)
-        await onBucket(
-          action,
-          "other bucket object",
-          objectArn(scene.otherBucket, bucket.prefix),
-          "deny",
-          {},
-          { ...identity },
-        );
-    }
-    if (scene.accessPoint && shape.resourceTypes.includes("accesspoint")) {
-      covered = true;
-      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
-      // Data actions through the access point reach the bucket too; actions on the access point itself do not.
-      const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
-      await throughAccessPoint(
-        action,
-        "access point",
-        scene.accessPoint.arn,
-        underlying,
-        isBucketAction ? "allow" : "deny",
-        listContext,
-      );
-      if (askElsewhere)
-        await throughAccessPoint(action, "other access point", otherPoint, underlying, "deny", listContext);
-      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
-        await throughAccessPoint(action, "access point, no s3:prefix", scene.accessPoint.arn, underlying, "deny");
-      }
-    }
-    if (scene.accessPoint && shape.resourceTypes.includes("accesspointobject")) {
-      covered = true;
-      const pointObject = (point: string, prefix: string) => `${point}/object/${objectKey(prefix)}`;
-      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
-      await throughAccessPoint(
-        action,
-        "AP object in prefix",
-        pointObject(scene.accessPoint.arn, bucket.prefix),
-        objectArn(bucket.name, bucket.prefix),
-        isObjectAction ? "allow" : "deny",
-      );
-      if (outsidePrefix && askElsewhere)
-        await throughAccessPoint(
-          action,
-          "AP object outside prefix",
-          pointObject(scene.accessPoint.arn, outsidePrefix),
-          objectArn(bucket.name, outsidePrefix),
-          "deny",
-        );
-      if (askElsewhere)
-        await throughAccessPoint(
-          action,
-          "other AP object",
-          pointObject(otherPoint, bucket.prefix),
-          objectArn(bucket.name, bucket.prefix),
-          "deny",
-        );
-    }
-    if (!covered && shape.resourceTypes.length > 0) {
-      const resource = await exampleArn("s3", shape.resourceTypes[0], partition, bucket.region, owner);
-      await onBucket(action, "other S3 resource", resource, "deny", {}, { ...identity });
-    } else if (shape.resourceTypes.length === 0) {
-      await onBucket(action, "no resource (*)", "*", "deny", {}, { ...identity });
-    }
-  }
-
-  // Cross-account grants need both sides; a same-account one needs either, and no other account may use it.
-  const ownStatementsRemoved =
-    scene.bucketPolicy &&
-    policyDocument(scene.bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
-  const withoutOurs =
-    ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
-  for (const action of plan.actions.object) {
-    const resource = objectArn(bucket.name, bucket.prefix);
-    if (plan.principalType === "account") {
-      await onBucket(
-        action,
-        "bucket policy only",
-        resource,
-        "deny",
-        {},
-        { identityPolicies: [], resourcePolicy: scene.bucketPolicy },
-      );
-      await onBucket(
-        action,
-        "identity policy only",
-        resource,
-        "deny",
-        {},
-        { ...identity, resourcePolicy: withoutOurs },
-      );
-      // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
-      const boundaryWithout = policyDocument([
-        allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
-      ]);
-      await onBucket(
-        action,
-        "boundary lacks statement",
-        resource,
-        "deny",
-        {},
-        {
-          identityPolicies: plan.permissionPolicies,
-          permissionBoundaries: [boundaryWithout],
-          resourcePolicy: scene.bucketPolicy,
-        },
-      );
-    }
-    const callerFields = parse(caller);
-    const stranger = otherAccount(owner, callerFields.accountId);
-    const strangerCaller = build({ ...callerFields, accountId: stranger });
-    await onBucket(
-      action,
-      "other account, same policy",
-      resource,
-      "deny",
-      {},
-      { ...identity, resourcePolicy: scene.bucketPolicy },
-      strangerCaller,
-    );
-  }
-
-  if (bucket.kmsKeyArn) {
-    const key = bucket.kmsKeyArn;
-    const keyPolicyDocument = keyPolicy(plan, config, bucket);
-    const otherRegion = bucket.region === "us-east-1" ? "us-west-2" : "us-east-1";
-    for (const action of kmsActions) {
-      const shape = await actionShape(action);
-      const expected: Expectation = plan.actions.kms.includes(action) ? "allow" : "deny";
-      const onKey = async (
-        target: string,
-        resource: string,
-        expectation: Expectation,
-        context: Record<string, string>,
-      ) => {
-        const actual = await simulate(
-          { caller, action, resource, resourceAccount: owner, context },
-          { ...identity, resourcePolicy: keyPolicyDocument },
-        );
-        recorder.record(
-          action,
-          target,
-          `${caller} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
-          expectation,
-          actual,
-        );
-      };
-      if (!shape.resourceTypes.includes("key")) {
-        await onKey("no resource (*)", "*", "deny", {});
-        continue;
-      }
-      const via = (region: string): Record<string, string> =>
-        shape.conditionKeys.includes("kms:ViaService") ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {};
-      await onKey("KMS via S3", key, expected, via(bucket.region));
-      if (!scene.ownResourcesOnlyForOtherActions || expected === "allow") {
-        await onKey("KMS direct", key, "deny", {});
-        await onKey("KMS via S3, other region", key, "deny", via(otherRegion));
-      }
-    }
-  }
+  const prover = new BucketProver(input, scene, recorder);
+  for (const action of s3Actions) await prover.proveS3Action(action);
+  await prover.proveBothSides();
+  if (scene.bucket.kmsKeyArn) for (const action of kmsActions) await prover.proveKmsAction(action);
 }
 
 /** A valid bucket name that the integration does not grant. */
