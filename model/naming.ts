@@ -5,4 +5,6 @@ export const tagKeys = {
   integration: "vendor-access:integration",
   vendor: "vendor-access:vendor",
   stack: "vendor-access:stack",
+  /** The principals the vendor's own instructions name, space-separated, for the pack's allowlist default. */
+  knownPrincipals: "vendor-access:vendor-principals",
 } as const;

@@ -112,7 +112,7 @@ export function integrationTags(plan: IntegrationPlan, stack: string): Record<st
 }
 
 /** The tag listing the principals the vendor's instructions name, space-separated (policy pack: only-trust-known-vendors). */
-export const knownPrincipalsTag = "vendor-access:vendor-principals";
+export const knownPrincipalsTag = tagKeys.knownPrincipals;
 
 /** The IAM name's ARN as IAM reports it: `arn:<partition>:iam::<account>:<kind>/<name>`. */
 function iamArnLike(identityArn: string, kind: string, name: string): string {
