@@ -18,6 +18,8 @@ import {
 import { toJson } from "../model/policy/document";
 import { BucketCorsEntries } from "../providers/bucketCorsEntries";
 import { BucketPolicyEntries } from "../providers/bucketPolicyEntries";
+import { KeyPolicyEntries } from "../providers/keyPolicyEntries";
+import { keyIdSid } from "../model/keyPolicy";
 import { planStack } from "../program/vendorAccess";
 
 function registerIdentity(plan: IntegrationPlan, stackName: string): void {
@@ -93,15 +95,6 @@ function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): voi
       },
     });
   }
-  if (grant.kmsGrant) {
-    new aws.kms.Grant(`${name}-kms-grant`, {
-      name: name.replace(/\./g, "-"),
-      keyId: grant.kmsGrant.keyArn,
-      granteePrincipal: grant.kmsGrant.granteePrincipal,
-      operations: grant.kmsGrant.operations,
-      region: grant.bucket.region,
-    });
-  }
 }
 
 function registerBucketDocuments(bucket: BucketDocumentsArgs): void {
@@ -120,7 +113,7 @@ function registerBucketDocuments(bucket: BucketDocumentsArgs): void {
 
 /** Register every raw resource of the stack at the top level, as a hand-written program without components would. */
 export async function registerRawResources(config: StackConfig, stackName: string): Promise<void> {
-  const { plans, buckets } = planStack(config, stackName);
+  const { plans, buckets, keyPolicies } = planStack(config, stackName);
   for (const plan of plans) registerIdentity(plan, stackName);
   for (const plan of plans) for (const grant of plan.buckets) registerBucketGrant(plan, grant);
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerBucketDocuments(bucket);
@@ -134,4 +127,12 @@ export async function registerRawResources(config: StackConfig, stackName: strin
       new BucketPolicyEntries(`bucket-${bucket.bucket}-policy-entries`, { ...where, statements });
     if (rules.length > 0) new BucketCorsEntries(`bucket-${bucket.bucket}-cors-entries`, { ...where, rules });
   }
+  // One key policy per key: the stack's statements for a key in one resource.
+  for (const keyPolicy of keyPolicies.filter((k) => k.mode === "manage"))
+    new KeyPolicyEntries(`key-policy--${keyPolicy.region}--${keyIdSid(keyPolicy.keyArn)}`, {
+      keyArn: keyPolicy.keyArn,
+      region: keyPolicy.region,
+      ownerKey,
+      statements: keyPolicy.statements,
+    });
 }

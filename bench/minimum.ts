@@ -7,6 +7,7 @@ import { policyDocument, type PolicyDocument } from "../model/policy/document";
 import { policySize, roleCapacities, userCapacities } from "../model/policy/packing";
 import { bucketCorsEntriesKind } from "../providers/bucketCorsEntries";
 import { bucketPolicyEntriesKind } from "../providers/bucketPolicyEntries";
+import { keyPolicyEntriesKind } from "../providers/keyPolicyEntries";
 
 /** Each term of the minimum, with the one-line reason AWS needs it. */
 export const minimumTermReasons = {
@@ -21,7 +22,8 @@ export const minimumTermReasons = {
     "S3 keeps one policy per bucket, and a stack can write all its statements for a bucket in one piece",
   corsContributions: "S3 keeps one CORS configuration per bucket, written in one piece per stack likewise",
   accessPoints: "a vendor that reads through an access point needs its own on every bucket",
-  kmsGrants: "another account's principal needs the key's own consent; this account's roles get KMS through IAM",
+  keyPolicyContributions:
+    "KMS keeps one policy per key: a principal outside the key's account needs its consent, written in one piece per stack and key; this account's roles get KMS through IAM",
 } as const;
 
 export type MinimumTerm = keyof typeof minimumTermReasons;
@@ -43,7 +45,7 @@ export const termOfResourceKind: Readonly<Record<string, MinimumTerm>> = {
   "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": "corsContributions",
   [bucketCorsEntriesKind]: "corsContributions",
   "aws:s3/accessPoint:AccessPoint": "accessPoints",
-  "aws:kms/grant:Grant": "kmsGrants",
+  [keyPolicyEntriesKind]: "keyPolicyContributions",
 };
 
 export function emptyTermCounts(): TermCounts {
@@ -106,6 +108,7 @@ export function minimumResources(stack: StackConfig, stackName: string): TermCou
   const counts = emptyTermCounts();
   const bucketsWithPolicy = new Set<string>();
   const bucketsWithCors = new Set<string>();
+  const managedKeys = new Set<string>();
   for (const integration of stack.integrations) {
     const profile = integration.profile;
     const mode = profile.auth.modes[integration.auth]!;
@@ -115,16 +118,19 @@ export function minimumResources(stack: StackConfig, stackName: string): TermCou
         bucketsWithPolicy.add(bucket.name);
       if (profile.cors && integration.cors) bucketsWithCors.add(bucket.name);
       if (profile.accessPoint) counts.accessPoints += 1;
+      // A key needs statements for a vendor account; a key of another account is handed off, not written.
       if (
         bucket.kmsKeyArn &&
+        bucket.kmsKeyPolicy === "manage" &&
         mode.bucketPolicyPrincipal === "vendor" &&
         isOtherAccount(integration.principal, stack.accountId)
       )
-        counts.kmsGrants += 1;
+        managedKeys.add(bucket.kmsKeyArn);
     }
   }
   counts.bucketPolicyContributions = bucketsWithPolicy.size;
   counts.corsContributions = bucketsWithCors.size;
+  counts.keyPolicyContributions = managedKeys.size;
   return counts;
 }
 

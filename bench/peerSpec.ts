@@ -36,11 +36,11 @@ export interface PeerBucket {
   accessPoints: { name: string; policy: PolicyDocument }[];
 }
 
-export interface PeerKmsGrant {
+export interface PeerKeyPolicy {
   keyArn: string;
   region: string;
-  granteePrincipal: string;
-  operations: string[];
+  /** The stack's key-policy statements for the key (what our KeyPolicyEntries writes). */
+  statements: PolicyStatement[];
 }
 
 export interface PeerSpec {
@@ -48,8 +48,8 @@ export interface PeerSpec {
   identityRegion: string;
   integrations: PeerIntegration[];
   buckets: PeerBucket[];
-  /** One grant per key and grantee: a KMS grant is on the key, whichever bucket uses it. */
-  kmsGrants: PeerKmsGrant[];
+  /** One per key the stack writes statements into: a key policy is on the key, whichever bucket uses it. */
+  keyPolicies: PeerKeyPolicy[];
 }
 
 /** What the CDK app reports back: its templates' resources, and how many stacks it needed to hold them. */
@@ -62,7 +62,7 @@ export interface PeerResult {
 const listActions = ["s3:ListBucket", "s3:ListBucketVersions"];
 
 export function peerSpec(config: StackConfig, stackName: string, identityRegion: string): PeerSpec {
-  const { plans, buckets } = planStack(config, stackName);
+  const { plans, buckets, keyPolicies } = planStack(config, stackName);
   const integrations = plans.map((plan): PeerIntegration => ({
     name: plan.integration.name,
     auth: plan.integration.auth,
@@ -94,11 +94,6 @@ export function peerSpec(config: StackConfig, stackName: string, identityRegion:
           ...(accessPointsByBucket.get(bucket.name) ?? []),
           { name: accessPoint.name, policy: accessPoint.policy },
         ]);
-  const kmsGrants = new Map<string, PeerKmsGrant>();
-  for (const plan of plans)
-    for (const { bucket, kmsGrant } of plan.buckets)
-      if (kmsGrant)
-        kmsGrants.set(`${kmsGrant.keyArn} ${kmsGrant.granteePrincipal}`, { ...kmsGrant, region: bucket.region });
   return {
     accountId: config.accountId,
     identityRegion,
@@ -110,6 +105,8 @@ export function peerSpec(config: StackConfig, stackName: string, identityRegion:
       corsRules: bucket.contributions.flatMap((c) => c.corsRules),
       accessPoints: accessPointsByBucket.get(bucket.bucket) ?? [],
     })),
-    kmsGrants: [...kmsGrants.values()],
+    keyPolicies: keyPolicies
+      .filter((k) => k.mode === "manage")
+      .map((k) => ({ keyArn: k.keyArn, region: k.region, statements: k.statements })),
   };
 }

@@ -13,6 +13,9 @@ export const projectName = "vendor-access";
 
 export type ExternalIdConfig = { kind: "generate" } | { kind: "value"; value: string } | { kind: "none" };
 export type BucketPolicyMode = "shared" | "exclusive";
+/** `manage`: the stack adds its own statements to the key policy; `handoff`: it renders them for the key's owner. */
+export type KmsKeyPolicyMode = "manage" | "handoff";
+export const kmsKeyPolicyModes = ["manage", "handoff"] as const;
 
 export interface BucketConfig {
   name: string;
@@ -20,6 +23,13 @@ export interface BucketConfig {
   /** A key prefix ending in `/`, or "" for the whole bucket. */
   prefix: string;
   kmsKeyArn?: string;
+  /**
+   * S3 Bucket Keys on this bucket: S3 then puts the bucket ARN, not the object ARN, in the KMS encryption context
+   * (Amazon S3 User Guide, "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys"). False, as S3's default is.
+   */
+  bucketKeyEnabled: boolean;
+  /** How the key policy gets the statements a principal outside the key's account needs; set only with kmsKeyArn. */
+  kmsKeyPolicy?: KmsKeyPolicyMode;
   /** `shared` adds and removes only this stack's statements; `exclusive` owns the whole policy and CORS. */
   bucketPolicyMode: BucketPolicyMode;
   /** Statements an exclusive-mode stack keeps in the policy it owns. */
@@ -155,6 +165,8 @@ function bucketSchema(profile: VendorProfile) {
     region,
     prefix: prefix.default(""),
     kmsKeyArn: kmsKeyArn.optional(),
+    bucketKeyEnabled: z.boolean().optional(),
+    kmsKeyPolicy: z.enum(kmsKeyPolicyModes).optional(),
     bucketPolicyMode: z.enum(["shared", "exclusive"]).default("shared"),
     baselineStatements: z.array(statementObject).optional(),
     ...(profile.accessPoint ? { accessPointName: accessPointName.optional() } : {}),
@@ -219,6 +231,7 @@ function integrationSchema(profile: VendorProfile) {
             message: `key is in ${key.region} but bucket ${show(bucket.name)} is in ${bucket.region}; S3 uses only keys in the bucket's region`,
           });
         }
+        checkKmsOnlyKeys(bucket, index, ctx);
         const first = integration.buckets.findIndex((other) => other.name === bucket.name);
         if (first !== index)
           ctx.addIssue({
@@ -243,6 +256,22 @@ function integrationSchema(profile: VendorProfile) {
         });
       }
     });
+}
+
+/** Bucket Keys and the key-policy mode mean nothing without an SSE-KMS key. */
+function checkKmsOnlyKeys(
+  bucket: { kmsKeyArn?: string; bucketKeyEnabled?: boolean; kmsKeyPolicy?: string },
+  index: number,
+  ctx: z.RefinementCtx,
+): void {
+  for (const key of ["bucketKeyEnabled", "kmsKeyPolicy"] as const) {
+    if (bucket[key] !== undefined && !bucket.kmsKeyArn)
+      ctx.addIssue({
+        code: "custom",
+        path: ["buckets", index, key],
+        message: "only applies with kmsKeyArn (an SSE-KMS bucket)",
+      });
+  }
 }
 
 function checkExternalId(
@@ -399,9 +428,17 @@ export function parseStackConfig(raw: Record<string, unknown>, options: VendorOp
     if (integration) integrations.push(integration);
   });
   problems.push(...crossIntegrationProblems(integrations, rawIntegrations));
+  if (top.success) problems.push(...kmsKeyPolicyProblems(integrations, rawIntegrations, top.data.accountId));
   if (problems.length > 0 || !top.success) throw new ConfigError(problems);
   const { vendors: _definitions, ...settings } = top.data;
-  return { ...settings, vendors, integrations };
+  return {
+    ...settings,
+    vendors,
+    integrations: integrations.map((integration) => ({
+      ...integration,
+      buckets: integration.buckets.map((bucket) => withKmsKeyPolicy(bucket, settings.accountId)),
+    })),
+  };
 }
 
 /** One integration against the registry; undefined with `problems` filled when it is invalid. */
@@ -427,6 +464,50 @@ export function parseIntegration(
   return toIntegrationConfig(profile, parsed.data as ParsedIntegration);
 }
 
+/** A key in the stack's own account is managed by default; another account's key can only be handed off. */
+function withKmsKeyPolicy(bucket: BucketConfig, accountIdValue: string): BucketConfig {
+  const key = bucket.kmsKeyArn ? parseKmsKeyArn(bucket.kmsKeyArn) : undefined;
+  if (!key) return bucket;
+  return { ...bucket, kmsKeyPolicy: bucket.kmsKeyPolicy ?? (key.accountId === accountIdValue ? "manage" : "handoff") };
+}
+
+/** One key policy per key and one encryption setting per bucket; a stack writes only keys of its own account. */
+function kmsKeyPolicyProblems(
+  integrations: IntegrationConfig[],
+  rawIntegrations: unknown[],
+  accountIdValue: string,
+): string[] {
+  const problems: string[] = [];
+  const keyModes = new Map<string, { mode: string; where: string }>();
+  const bucketKeys = new Map<string, { enabled: boolean; where: string }>();
+  for (const integration of integrations) {
+    const index = rawIntegrations.findIndex((raw) => (raw as { name?: unknown })?.name === integration.name);
+    integration.buckets.forEach((bucket, b) => {
+      const where = `integrations[${index}].buckets[${b}]`;
+      const key = bucket.kmsKeyArn ? parseKmsKeyArn(bucket.kmsKeyArn) : undefined;
+      if (!key) return;
+      const mode = withKmsKeyPolicy(bucket, accountIdValue).kmsKeyPolicy!;
+      if (bucket.kmsKeyPolicy === "manage" && key.accountId !== accountIdValue)
+        problems.push(
+          `${where}.kmsKeyPolicy: "manage" writes the key policy, but key ${bucket.kmsKeyArn} belongs to account ${key.accountId}, not this stack's ${accountIdValue}; set kmsKeyPolicy: handoff and give the key's owner the rendered statement`,
+        );
+      const firstMode = keyModes.get(bucket.kmsKeyArn!);
+      if (!firstMode) keyModes.set(bucket.kmsKeyArn!, { mode, where });
+      else if (firstMode.mode !== mode)
+        problems.push(
+          `${where}.kmsKeyPolicy: ${mode} conflicts with ${firstMode.mode} in ${firstMode.where}; a key has one key policy`,
+        );
+      const firstBucket = bucketKeys.get(bucket.name);
+      if (!firstBucket) bucketKeys.set(bucket.name, { enabled: bucket.bucketKeyEnabled, where });
+      else if (firstBucket.enabled !== bucket.bucketKeyEnabled)
+        problems.push(
+          `${where}.bucketKeyEnabled: ${bucket.bucketKeyEnabled} conflicts with ${firstBucket.enabled} in ${firstBucket.where}; a bucket has one S3 Bucket Key setting`,
+        );
+    });
+  }
+  return problems;
+}
+
 type ParsedIntegration = {
   name: string;
   vendor: string;
@@ -435,7 +516,10 @@ type ParsedIntegration = {
   principal?: string;
   externalId?: string;
   excludeActions?: string[];
-  buckets: (Omit<BucketConfig, "baselineStatements"> & { baselineStatements?: unknown[] })[];
+  buckets: (Omit<BucketConfig, "baselineStatements" | "bucketKeyEnabled"> & {
+    baselineStatements?: unknown[];
+    bucketKeyEnabled?: boolean;
+  })[];
   cors?: { origins: string[] };
   accessPoint?: { name: string };
   [key: string]: unknown;
@@ -468,6 +552,7 @@ function toIntegrationConfig(profile: VendorProfile, parsed: ParsedIntegration):
           : { kind: "value", value: externalId },
     buckets: buckets.map((bucket) => ({
       ...bucket,
+      bucketKeyEnabled: bucket.bucketKeyEnabled ?? false,
       baselineStatements: (bucket.baselineStatements ?? []) as PolicyStatement[],
       ...((bucket.accessPointName ?? accessPoint?.name)
         ? { accessPointName: bucket.accessPointName ?? accessPoint?.name }

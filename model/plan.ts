@@ -35,6 +35,7 @@ import {
 import type { ActionSet, VendorProfile } from "./vendors";
 import { narrowActions } from "./vendors/actions";
 import type { ExternalIdSource } from "./vendors/profile";
+import { encryptionContextArns, keyPolicyContributions, type KeyPolicyContribution } from "./keyPolicy";
 
 /** The listing actions that honour the `s3:prefix` condition key (IAM catalog: ListBucket, ListBucketVersions). */
 export const prefixScopedListActions: readonly string[] = ["s3:ListBucket", "s3:ListBucketVersions"];
@@ -51,10 +52,13 @@ export interface CorsRule {
   MaxAgeSeconds: number;
 }
 
-export interface KmsGrantPlan {
+/** SSE-KMS on one bucket of one integration. */
+export interface BucketKmsPlan {
   keyArn: string;
-  granteePrincipal: string;
-  operations: string[];
+  bucketKeyEnabled: boolean;
+  keyPolicy: "manage" | "handoff";
+  /** The values of `kms:EncryptionContext:aws:s3:arn` every KMS statement for this bucket allows. */
+  encryptionContextArns: string[];
 }
 
 export interface AccessPointPlan {
@@ -69,7 +73,7 @@ export interface BucketGrantPlan {
   statements: PolicyStatement[];
   corsRules: CorsRule[];
   accessPoint?: AccessPointPlan;
-  kmsGrant?: KmsGrantPlan;
+  kms?: BucketKmsPlan;
 }
 
 export type PrincipalType = "role" | "user" | "account";
@@ -90,6 +94,8 @@ export interface IntegrationPlan {
   buckets: BucketGrantPlan[];
   /** Sid prefix of every statement this stack and integration own in a bucket or access point policy. */
   sidPrefix: string;
+  /** Statements in key policies (or handed to the key's owner) for principals outside a key's account. */
+  keyPolicyStatements: KeyPolicyContribution[];
 }
 
 export class PlanError extends pulumi.RunError {
@@ -187,22 +193,46 @@ function statementGroups(actions: ActionSet, targets: readonly Target[], account
       resources: targets.map(({ bucket }) => bucketArn(bucket.name, bucket.region)),
     });
   }
-  // KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService).
-  const regions = [
-    ...new Set(actions.kms.length === 0 ? [] : targets.filter((t) => t.bucket.kmsKeyArn).map((t) => t.bucket.region)),
-  ];
-  for (const region of regions) {
-    const keys = targets
-      .filter((t) => t.bucket.kmsKeyArn && t.bucket.region === region)
-      .map((t) => t.bucket.kmsKeyArn!);
-    groups.push({
-      sid: `KmsViaS3${region.replace(/-/g, "")}`,
-      actions: actions.kms,
-      resources: keys,
-      condition: kmsViaS3Condition(region),
-    });
-  }
+  groups.push(...kmsStatementGroups(actions, targets));
   return groups;
+}
+
+/** Context values per KMS statement: small, so that the packer (which cannot split a condition) wastes little of a policy. */
+const kmsContextCharsPerStatement = 256;
+
+/**
+ * KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService) and only for the objects of the
+ * buckets and prefixes the grant covers (the encryption context S3 sends). One statement per region while its
+ * context values fit, listing those buckets' keys; buckets sorted by key then name, so that a key's buckets sit
+ * together and Sids survive config reordering. A statement pairs its keys with its contexts freely: that reaches no
+ * object beyond the S3 grant, only one encrypted under another granted key.
+ */
+function kmsStatementGroups(actions: ActionSet, targets: readonly Target[]): StatementGroup[] {
+  if (actions.kms.length === 0) return [];
+  const encrypted = targets
+    .map((t) => t.bucket)
+    .filter((b) => b.kmsKeyArn)
+    .sort((a, b) => a.kmsKeyArn!.localeCompare(b.kmsKeyArn!) || a.name.localeCompare(b.name));
+  const regions = [...new Set(encrypted.map((b) => b.region))];
+  return regions.flatMap((region) => {
+    const chunks: BucketConfig[][] = [[]];
+    let chars = 0;
+    for (const bucket of encrypted.filter((b) => b.region === region)) {
+      const size = encryptionContextArns(bucket).join("").length;
+      if (chars + size > kmsContextCharsPerStatement && chunks[chunks.length - 1].length > 0) {
+        chunks.push([]);
+        chars = 0;
+      }
+      chunks[chunks.length - 1].push(bucket);
+      chars += size;
+    }
+    return chunks.map((chunk, index) => ({
+      sid: `KmsViaS3${region.replace(/-/g, "")}${index === 0 ? "" : `Part${index + 1}`}`,
+      actions: actions.kms,
+      resources: [...new Set(chunk.map((b) => b.kmsKeyArn!))],
+      condition: kmsViaS3Condition(region, [...new Set(chunk.flatMap(encryptionContextArns))].sort()),
+    }));
+  });
 }
 
 function groupsToStatements(
@@ -295,6 +325,16 @@ export function bucketCapacity(integration: IntegrationConfig, stack: StackConfi
   };
 }
 
+function bucketKmsPlan(bucket: BucketConfig): BucketKmsPlan | undefined {
+  if (!bucket.kmsKeyArn) return undefined;
+  return {
+    keyArn: bucket.kmsKeyArn,
+    bucketKeyEnabled: bucket.bucketKeyEnabled,
+    keyPolicy: bucket.kmsKeyPolicy ?? "manage",
+    encryptionContextArns: encryptionContextArns(bucket),
+  };
+}
+
 /** Plan one integration. Throws PlanError when the grant cannot fit IAM's quotas. */
 export function planIntegration(
   integration: IntegrationConfig,
@@ -325,22 +365,13 @@ export function planIntegration(
         ? identityArn
         : undefined;
   const vendorPrincipals = integration.principal ? [integration.principal] : [];
-  const crossAccountVendor =
-    integration.principal !== undefined && parsePrincipalArn(integration.principal)?.accountId !== stack.accountId;
   const buckets = targets.map((target): BucketGrantPlan => {
     const { bucket, accessPoint } = target;
-    // Bucket-level KMS: a cross-account vendor account also needs the key to let it in (KMS grant).
+    // KMS is never granted in a bucket policy: our roles get it in their own policies, other accounts in the key's.
     const bucketGroups = statementGroups(actions, [{ bucket }], stack.accountId).filter(
       (g) => !g.sid.startsWith("Kms"),
     );
-    const kmsGrant =
-      bucket.kmsKeyArn && mode.bucketPolicyPrincipal === "vendor" && crossAccountVendor
-        ? {
-            keyArn: bucket.kmsKeyArn,
-            granteePrincipal: integration.principal!,
-            operations: actions.kms.map((a) => a.replace(/^kms:/, "")),
-          }
-        : undefined;
+    const kms = bucketKmsPlan(bucket);
     // An access point answers only to its own policy plus the bucket's; it names our role and nothing else.
     const accessPointPlan = accessPoint && {
       ...accessPoint,
@@ -361,7 +392,7 @@ export function planIntegration(
         : [],
       corsRules: corsRulesFor(profile, integration, sidPrefix),
       ...(accessPointPlan ? { accessPoint: accessPointPlan } : {}),
-      ...(kmsGrant ? { kmsGrant } : {}),
+      ...(kms ? { kms } : {}),
     };
   });
 
@@ -377,6 +408,13 @@ export function planIntegration(
     permissionPolicies,
     buckets,
     sidPrefix,
+    keyPolicyStatements: keyPolicyContributions({
+      integration: integration.name,
+      principal: principalType === "account" ? integration.principal! : identityArn,
+      kmsActions: actions.kms,
+      buckets: integration.buckets,
+      sidPrefix,
+    }),
   };
   checkTrustPolicySize(plan, stack);
   return plan;

@@ -13,6 +13,7 @@ import {
   type CorsRule,
   type IntegrationPlan,
 } from "./plan";
+import { keyIdSid, type KeyPolicyPlan } from "./keyPolicy";
 import { entryIdPrefixFor, type LegacyPrefix } from "./sharedDocuments/ownership";
 
 /** Another resource's output, with the value a real provider returns for it when that is known from the plan. */
@@ -209,18 +210,19 @@ export function roleTrustSpecs(name: string, plan: IntegrationPlan, tags: Record
 
 /** Whether an integration has anything of its own on a bucket's side: else no BucketGrant is registered for it. */
 export function hasBucketSide(grant: BucketGrantPlan): boolean {
-  return grant.accessPoint !== undefined || grant.kmsGrant !== undefined;
+  return grant.accessPoint !== undefined;
 }
 
 export const bucketPolicyEntriesKind = "vendor-access:BucketPolicyEntries";
 export const bucketCorsEntriesKind = "vendor-access:BucketCorsEntries";
+export const keyPolicyEntriesKind = "vendor-access:KeyPolicyEntries";
 /**
  * The version of the shared-document provider's code. The engine runs the provider serialized into state, even after
  * this project is upgraded; a new version makes every diff an update, and the update stores the new code.
  */
 export const sharedDocumentProviderVersion = "2";
 
-/** The bucket side of one integration on one bucket (BucketGrant): its access point and KMS grant. */
+/** The bucket side of one integration on one bucket (BucketGrant): its access point. */
 export function bucketGrantSpecs(name: string, grant: BucketGrantPlan): ResourceSpec[] {
   const { bucket } = grant;
   const parent: Parent = { name, type: componentTypes.bucketGrant };
@@ -238,17 +240,6 @@ export function bucketGrantSpecs(name: string, grant: BucketGrantPlan): Resource
           ignorePublicAcls: true,
           restrictPublicBuckets: true,
         },
-      }),
-    );
-  if (grant.kmsGrant)
-    specs.push(
-      custom("aws:kms/grant:Grant", `${name}-kms-grant`, parent, {
-        // KMS grant names allow [a-zA-Z0-9:/_-]; bucket names may hold dots.
-        name: name.replace(/\./g, "-"),
-        keyId: grant.kmsGrant.keyArn,
-        granteePrincipal: grant.kmsGrant.granteePrincipal,
-        operations: grant.kmsGrant.operations,
-        region: bucket.region,
       }),
     );
   return specs;
@@ -383,12 +374,47 @@ export function sharedBucketEntriesSpecs(
   ];
 }
 
+/** The logical name of a key's KeyPolicyEntries: the key ID is unique per region, and a stack writes one per key. */
+export function keyPolicyEntriesName(keyPolicy: KeyPolicyPlan): string {
+  return `key-policy--${keyPolicy.region}--${keyIdSid(keyPolicy.keyArn)}`;
+}
+
+/**
+ * One KeyPolicyEntries per key the stack may edit, at the top of the stack, holding every integration's statements
+ * for the key as plain key-policy statements (`statements`). Keys in handoff mode get none: their owner adds them.
+ */
+export function keyPolicyEntriesSpecs(
+  keyPolicies: readonly KeyPolicyPlan[],
+  context: SharedBucketContext,
+): ResourceSpec[] {
+  return keyPolicies
+    .filter((keyPolicy) => keyPolicy.mode === "manage")
+    .map((keyPolicy) => ({
+      type: dynamicResourceType,
+      name: keyPolicyEntriesName(keyPolicy),
+      parent: null,
+      parentType: null,
+      custom: true,
+      inputs: {
+        resourceKind: keyPolicyEntriesKind,
+        providerVersion: sharedDocumentProviderVersion,
+        keyArn: keyPolicy.keyArn,
+        region: keyPolicy.region,
+        ownerKey: context.ownerKey,
+        legacy: context.legacy as unknown as SpecValue[],
+        ...(context.coordination ? { coordination: context.coordination } : {}),
+        statements: keyPolicy.statements as unknown as SpecValue[],
+      },
+    }));
+}
+
 /** Every resource of the stack, components and their children, in the order the program registers them. */
 export function stackResourceSpecs(
   plans: readonly IntegrationPlan[],
   buckets: readonly PlannedBucket[],
   stack: string,
   context: SharedBucketContext,
+  keyPolicies: readonly KeyPolicyPlan[] = [],
 ): ResourceSpec[] {
   const specs: ResourceSpec[] = [];
   for (const plan of plans) {
@@ -410,5 +436,6 @@ export function stackResourceSpecs(
   }
   for (const bucket of buckets.filter((b) => b.policyMode === "shared"))
     specs.push(...sharedBucketEntriesSpecs(bucket, plans, context));
+  specs.push(...keyPolicyEntriesSpecs(keyPolicies, context));
   return specs;
 }

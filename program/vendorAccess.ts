@@ -12,15 +12,47 @@ import { arnProblems } from "../model/policy/arnCatalog";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
 import { policyDocument, type PolicyDocument } from "../model/policy/document";
 import { defaultOwnerKey, planIntegration, PlanError, trustPolicy, type IntegrationPlan } from "../model/plan";
-import { componentTypes, legacyPrefixes, sharedBucketEntriesSpecs } from "../model/resourceSpecs";
+import { keyPolicyOverflow, planKeyPolicies, type KeyPolicyPlan } from "../model/keyPolicy";
+import {
+  componentTypes,
+  keyPolicyEntriesSpecs,
+  legacyPrefixes,
+  sharedBucketEntriesSpecs,
+} from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { registerSpecs } from "../resources/registerSpecs";
 import { vendorCatalogProblems } from "../model/vendors/catalogCheck";
 import { VendorRegistry } from "../model/vendors/registry";
 import { argsOfPlan, VendorIntegration, type Handoff } from "../resources/vendorIntegration";
 
+/** What a key's owner must add to a key policy this stack may not edit (`kmsKeyPolicy: handoff`). */
+export interface KeyPolicyHandoff {
+  keyArn: string;
+  keyAccount: string;
+  /** Add these statements to the key policy as they are; the Sids say which stack and integration they serve. */
+  addToKeyPolicy: PolicyDocument["Statement"];
+}
+
 export interface VendorAccessOutputs {
   handoffs: Record<string, Handoff>;
+  /** Per key in handoff mode: the exact statements for the key's owner. Empty when the stack manages every key. */
+  keyPolicyHandoffs: Record<string, KeyPolicyHandoff>;
+}
+
+export interface StackPlanValue {
+  plans: IntegrationPlan[];
+  buckets: PlannedBucket[];
+  /** One entry per KMS key that needs statements for principals outside its account. */
+  keyPolicies: KeyPolicyPlan[];
+}
+
+/** Per key in handoff mode, the statements its owner adds: never a grant, never written by the stack. */
+export function keyPolicyHandoffsOf(keyPolicies: readonly KeyPolicyPlan[]): Record<string, KeyPolicyHandoff> {
+  return Object.fromEntries(
+    keyPolicies
+      .filter((k) => k.mode === "handoff")
+      .map((k) => [k.keyArn, { keyArn: k.keyArn, keyAccount: k.keyAccount, addToKeyPolicy: k.statements }]),
+  );
 }
 
 /** Plan every integration and every bucket document before registering anything: errors surface at preview. */
@@ -28,7 +60,7 @@ export function planStack(
   config: StackConfig,
   stackName: string,
   ownerKey = defaultOwnerKey(stackName),
-): { plans: IntegrationPlan[]; buckets: PlannedBucket[] } {
+): StackPlanValue {
   const plans = config.integrations.map((integration) => planIntegration(integration, config, stackName, ownerKey));
   const byBucket = new Map<string, PlannedBucket>();
   for (const plan of plans) {
@@ -52,7 +84,13 @@ export function planStack(
   const buckets = [...byBucket.values()];
   // Throws when the stack's own statements for a bucket exceed 20 KB; shared mode checks the live merge again at write time.
   buckets.forEach(mergedBucketPolicy);
-  return { plans, buckets };
+  const keyPolicies = planKeyPolicies(
+    plans.flatMap((plan) => plan.keyPolicyStatements),
+    ownerKey,
+  );
+  const overflows = keyPolicies.map(keyPolicyOverflow).filter((problem): problem is string => problem !== undefined);
+  if (overflows.length > 0) throw new PlanError(overflows.join("\n"));
+  return { plans, buckets, keyPolicies };
 }
 
 /** Every rendered document: identity policies, bucket statements, access point policies, trust (its ExternalId is irrelevant here). */
@@ -61,6 +99,10 @@ function renderedDocuments(plan: IntegrationPlan): PolicyDocument[] {
   return [
     ...plan.permissionPolicies,
     ...plan.buckets.flatMap((b) => [policyDocument(b.statements), ...(b.accessPoint ? [b.accessPoint.policy] : [])]),
+    // In a key policy "*" is the key itself: the catalog checks the ARN it stands for.
+    ...(plan.keyPolicyStatements.length > 0
+      ? [policyDocument(plan.keyPolicyStatements.map((c) => ({ ...c.statement, Resource: [c.keyArn] })))]
+      : []),
     ...(trust ? [trust] : []),
   ];
 }
@@ -133,7 +175,7 @@ export async function deployVendorAccess(
   const stackName = options.stack ?? pulumi.getStack();
   await assertVendorsMatchCatalog(config.vendors);
   const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), stackName);
-  const { plans, buckets } = planStack(config, stackName, ownerKey);
+  const { plans, buckets, keyPolicies } = planStack(config, stackName, ownerKey);
   await assertDocumentsMatchCatalog(plans);
   await assertCallerAccount(config.accountId);
   const legacy = legacyPrefixes(plans, stackName, ownerKey);
@@ -155,16 +197,15 @@ export async function deployVendorAccess(
     [...integrations].map(([name, integration]) => [`${componentTypes.roleTrust}::${name}`, integration.roleTrust]),
   );
   const shared = buckets.filter((b) => b.policyMode === "shared");
+  const context = { ownerKey, legacy, ...(config.coordination ? { coordination: config.coordination } : {}) };
+  // A key has one policy for all its buckets and integrations: one KeyPolicyEntries per key and stack.
   registerSpecs(
-    shared.flatMap((bucket) =>
-      sharedBucketEntriesSpecs(bucket, plans, {
-        ownerKey,
-        legacy,
-        ...(config.coordination ? { coordination: config.coordination } : {}),
-      }),
-    ),
+    [
+      ...shared.flatMap((bucket) => sharedBucketEntriesSpecs(bucket, plans, context)),
+      ...keyPolicyEntriesSpecs(keyPolicies, context),
+    ],
     undefined,
     components,
   );
-  return { handoffs };
+  return { handoffs, keyPolicyHandoffs: keyPolicyHandoffsOf(keyPolicies) };
 }

@@ -65,6 +65,8 @@ const terminalErrors: readonly string[] = [
   "PolicyParseError",
   "DocumentNotFoundError",
   "InvalidContributionError",
+  "KeyAdministratorLockoutError",
+  "EmptyDocumentError",
 ];
 
 /** A rejection that says the request was refused before it was applied: 4xx, and 503 (SlowDown). */

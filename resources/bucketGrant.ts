@@ -9,8 +9,8 @@ export interface BucketGrantArgs {
 }
 
 /**
- * The bucket side of one integration on one bucket: its access point and KMS grant, registered only where it has
- * one of them (model/resourceSpecs.ts, hasBucketSide). Its bucket-policy statements and CORS rules are written per
+ * The bucket side of one integration on one bucket: its access point, registered only where it has one
+ * (model/resourceSpecs.ts, hasBucketSide). KMS is the key's: one KeyPolicyEntries per key and stack. Its bucket-policy statements and CORS rules are written per
  * bucket for the whole stack: by the stack's BucketPolicyEntries and BucketCorsEntries in shared mode
  * (resources/sharedBucketEntries.ts), by its BucketDocuments in exclusive mode.
  */

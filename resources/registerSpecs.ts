@@ -6,6 +6,7 @@ import * as random from "@pulumi/random";
 import {
   bucketCorsEntriesKind,
   bucketPolicyEntriesKind,
+  keyPolicyEntriesKind,
   dynamicResourceType,
   isSpecConcat,
   isSpecRef,
@@ -15,6 +16,7 @@ import {
 } from "../model/resourceSpecs";
 import { BucketCorsEntries } from "../providers/bucketCorsEntries";
 import { BucketPolicyEntries } from "../providers/bucketPolicyEntries";
+import { KeyPolicyEntries } from "../providers/keyPolicyEntries";
 
 type Inputs = Record<string, pulumi.Input<unknown>>;
 /** A resource class; `never` because each takes its own Args type, which a spec's inputs are checked against in tests. */
@@ -40,6 +42,7 @@ const resourceClasses: Record<string, ResourceClass> = {
 const dynamicClasses: Record<string, ResourceClass> = {
   [bucketPolicyEntriesKind]: BucketPolicyEntries,
   [bucketCorsEntriesKind]: BucketCorsEntries,
+  [keyPolicyEntriesKind]: KeyPolicyEntries,
 };
 
 function construct(spec: ResourceSpec, inputs: Inputs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {

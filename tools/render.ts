@@ -2,9 +2,10 @@
 import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../model/config";
 import { buildHandoff } from "../model/handoff";
-import type { PolicyDocument } from "../model/policy/document";
+import type { KeyPolicyPlan } from "../model/keyPolicy";
+import { s3EncryptionContextKey, type PolicyDocument, type PolicyStatement } from "../model/policy/document";
+import { trustPolicy, type BucketGrantPlan, type CorsRule, type IntegrationPlan } from "../model/plan";
 import type { VendorOrigin } from "../model/vendors";
-import { trustPolicy, type CorsRule, type IntegrationPlan } from "../model/plan";
 import { hasBucketSide, legacyPrefixes } from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
@@ -31,7 +32,14 @@ export interface RenderedIntegration {
   permissionPolicies: PolicyDocument[];
   externalId: string | null;
   actions: { bucket: readonly string[]; object: readonly string[]; kms: readonly string[] };
-  buckets: { name: string; region: string; prefix: string; kmsKeyArn: string | null }[];
+  buckets: {
+    name: string;
+    region: string;
+    prefix: string;
+    kmsKeyArn: string | null;
+    bucketKeyEnabled: boolean;
+    kmsKeyPolicy: "manage" | "handoff" | null;
+  }[];
   handoff: unknown;
 }
 
@@ -49,6 +57,22 @@ export interface RenderedBucket {
   ownedBy: { sidPrefixes: string[]; corsRuleIds: string[] };
   note: string;
   accessPoints: { name: string; arn: string; policy: PolicyDocument }[];
+  /** Every KMS statement that lets a principal use this bucket's key(s), wherever it lives. */
+  kms: RenderedBucketKms[];
+}
+
+/** One key on one bucket: the key-policy statements and identity-policy statements that use it for this bucket. */
+export interface RenderedBucketKms {
+  keyArn: string;
+  bucketKeyEnabled: boolean;
+  /** `manage`: the stack writes its statements into the key policy; `handoff`: the key's owner adds them. */
+  keyPolicy: "manage" | "handoff";
+  /** Key-policy statements for principals outside the key's account. */
+  keyPolicyStatements: { integration: string; statement: PolicyStatement }[];
+  /** KMS statements in identity policies: our roles' and users', or the vendor's own side (MLSpace). */
+  identityStatements: { integration: string; where: string; statement: PolicyStatement }[];
+  /** KMS grants: always empty, the stack creates none (an account-wide grant cannot carry kms:ViaService). */
+  grants: never[];
 }
 
 export interface RenderedVendor {
@@ -70,6 +94,8 @@ export interface Render {
   integrations: RenderedIntegration[];
   buckets: RenderedBucket[];
   resources: RenderedResource[];
+  /** Per key: what the stack writes into its policy, or hands to its owner. */
+  keyPolicies: KeyPolicyPlan[];
   violations: Violation[];
 }
 
@@ -106,6 +132,8 @@ function renderIntegration(plan: IntegrationPlan, principalArn: string, handoff:
       region: bucket.region,
       prefix: bucket.prefix,
       kmsKeyArn: bucket.kmsKeyArn ?? null,
+      bucketKeyEnabled: bucket.bucketKeyEnabled,
+      kmsKeyPolicy: bucket.kmsKeyPolicy ?? null,
     })),
     handoff,
   };
@@ -154,7 +182,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
   // Offline there is no backend: the organisation is a self-managed backend's, as under the mocks.
   const ownerKey = ownerKeyFor(selfManagedOrganization, stackFile.project, stackFile.stack);
   await assertVendorsMatchCatalog(config.vendors);
-  const { plans, buckets } = planStack(config, stackFile.stack, ownerKey);
+  const { plans, buckets, keyPolicies } = planStack(config, stackFile.stack, ownerKey);
   await assertDocumentsMatchCatalog(plans);
   assertSameAccount(options.callerAccountId ?? config.accountId, config.accountId);
   const legacy = legacyPrefixes(plans, stackFile.stack, ownerKey);
@@ -164,11 +192,13 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     legacy,
     async (bucket) => options.liveBucketPolicies?.[bucket],
   );
-  const rendered = renderSpecs(plans, buckets, stackFile, {
-    ownerKey,
-    legacy,
-    ...(config.coordination ? { coordination: config.coordination } : {}),
-  });
+  const rendered = renderSpecs(
+    plans,
+    buckets,
+    stackFile,
+    { ownerKey, legacy, ...(config.coordination ? { coordination: config.coordination } : {}) },
+    keyPolicies,
+  );
   const violations = await validateResources(
     rendered.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props })),
     packOptions(config, stackFile, options),
@@ -181,6 +211,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     integrations: plans.map((plan) => renderIntegration(plan, plan.identityArn, plannedHandoff(plan))),
     buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
     resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
+    keyPolicies,
     violations,
   };
   return redact(render, new Set([...configSecrets(config, stackFile), ...rendered.secretValues]));
@@ -214,7 +245,7 @@ function plannedHandoff(plan: IntegrationPlan): unknown {
 /** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
 export async function renderUnderMocks(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
   const config: StackConfig = parseConfigMap(stackFile.config);
-  const { plans, buckets } = planStack(config, stackFile.stack);
+  const { plans, buckets, keyPolicies } = planStack(config, stackFile.stack);
   const program =
     options.program ??
     (() => {
@@ -255,6 +286,7 @@ export async function renderUnderMocks(stackFile: StackFile, options: RenderOpti
       parent: r.parent,
       props: withoutProviderCode(r.props),
     })),
+    keyPolicies,
     violations,
   };
   return redact(render, secrets);
@@ -282,7 +314,45 @@ function renderBucket(bucket: PlannedBucket, plans: IntegrationPlan[]): Rendered
       ? "shared: this stack adds, updates and removes only the statements and CORS rules listed here (owned by Sid prefix and rule ID); every other statement and rule on the bucket is preserved"
       : "exclusive: this stack writes the whole bucket policy (baselineStatements plus its statements) and the whole CORS configuration; anything else on the bucket is replaced",
     accessPoints: grants.filter(({ grant }) => grant.accessPoint).map(({ grant }) => grant.accessPoint!),
+    kms: renderBucketKms(grants),
   };
+}
+
+const identityPlace = { role: "role policy", user: "user policy", account: "vendor's own policies (handoff)" };
+
+function renderBucketKms(grants: { plan: IntegrationPlan; grant: BucketGrantPlan }[]): RenderedBucketKms[] {
+  const keys = [...new Set(grants.flatMap(({ grant }) => (grant.kms ? [grant.kms.keyArn] : [])))].sort();
+  return keys.map((keyArn) => {
+    const using = grants.filter(({ grant }) => grant.kms?.keyArn === keyArn);
+    const kms = using[0].grant.kms!;
+    return {
+      keyArn,
+      bucketKeyEnabled: kms.bucketKeyEnabled,
+      keyPolicy: kms.keyPolicy,
+      keyPolicyStatements: using.flatMap(({ plan }) =>
+        plan.keyPolicyStatements
+          .filter((c) => c.keyArn === keyArn)
+          .map((c) => ({ integration: plan.integration.name, statement: c.statement })),
+      ),
+      identityStatements: using.flatMap(({ plan, grant }) =>
+        plan.permissionPolicies
+          .flatMap((document) => document.Statement)
+          .filter((statement) => statement.Resource?.includes(keyArn) && coversBucket(statement, grant))
+          .map((statement) => ({
+            integration: plan.integration.name,
+            where: `${identityPlace[plan.principalType]}${plan.identityName ? ` ${plan.identityName}` : ""}`,
+            statement,
+          })),
+      ),
+      grants: [],
+    };
+  });
+}
+
+/** Whether a KMS statement's encryption-context condition names this bucket's objects. */
+function coversBucket(statement: PolicyStatement, grant: BucketGrantPlan): boolean {
+  const contexts = [statement.Condition?.StringLike?.[s3EncryptionContextKey] ?? []].flat();
+  return grant.kms!.encryptionContextArns.some((arn) => contexts.includes(arn));
 }
 
 /** A dynamic resource's props carry its provider's serialized code, which is noise in a render. */

@@ -2,6 +2,7 @@
 // values the plan knows, secrets noted so that the render can redact them.
 import type { PlannedBucket } from "../model/bucketDocuments";
 import type { IntegrationPlan } from "../model/plan";
+import type { KeyPolicyPlan } from "../model/keyPolicy";
 import {
   isSpecConcat,
   isSpecRef,
@@ -79,9 +80,10 @@ export function renderSpecs(
   buckets: readonly PlannedBucket[],
   stack: StackName,
   context: SharedBucketContext,
+  keyPolicies: readonly KeyPolicyPlan[] = [],
 ): { resources: RenderedSpec[]; secretValues: Set<string> } {
   const secretValues = new Set<string>();
-  const specs = stackResourceSpecs(plans, buckets, stack.stack, context);
+  const specs = stackResourceSpecs(plans, buckets, stack.stack, context, keyPolicies);
   const byKey = new Map(specs.filter((spec) => !spec.custom).map((spec) => [`${spec.type}::${spec.name}`, spec]));
   const resources = specs.map((spec) => renderSpec(spec, secretValues, urnOf(stack, spec, byKey)));
   return { resources, secretValues };

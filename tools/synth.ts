@@ -16,7 +16,8 @@ import {
   type OptionValues,
   UsageError,
 } from "./cli";
-import { renderStack, type Render, type RenderEngine } from "./render";
+import type { PolicyStatement } from "../model/policy/document";
+import { renderStack, type Render, type RenderedBucket, type RenderEngine } from "./render";
 
 const synthOptions = {
   ...stackOptions,
@@ -33,6 +34,39 @@ const synthOptions = {
   },
   quiet: { type: "boolean", description: "skip the summary; policy violations still print" },
 } as const satisfies OptionSpecs;
+
+/** One line per statement, the way the bucket-policy statements print. */
+function statementLine(statement: PolicyStatement): string {
+  return `${statement.Sid ?? "(no Sid)"}: ${statement.Effect}${statement.Principal ? ` ${JSON.stringify(statement.Principal)}` : ""} ${[statement.Action].flat().join(", ")} on ${[statement.Resource ?? []].flat().join(", ")}${statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : ""}`;
+}
+
+/** Every KMS statement that uses a bucket's key for the bucket, and the grants (always none). */
+export function kmsSummary(bucket: RenderedBucket): string[] {
+  const out: string[] = [];
+  for (const kms of bucket.kms) {
+    out.push(
+      `  KMS key ${kms.keyArn} (S3 Bucket Keys ${kms.bucketKeyEnabled ? "on" : "off"}; key policy: ${kms.keyPolicy === "manage" ? "manage, this stack writes its own statements" : "handoff, the key's owner adds the statements below"})`,
+    );
+    for (const { integration, statement } of kms.keyPolicyStatements)
+      out.push(`    key-policy statement for ${integration}: ${statementLine(statement)}`);
+    if (kms.keyPolicyStatements.length === 0)
+      out.push("    no key-policy statements: every principal is in the key's account, whose IAM policies decide");
+    for (const { integration, where, statement } of kms.identityStatements)
+      out.push(`    ${where} of ${integration}: ${statementLine(statement)}`);
+    out.push("    KMS grants: none");
+  }
+  return out;
+}
+
+/** What the stack writes into each key's policy, or hands to the key's owner. */
+function keyPolicySummary(render: Render): string[] {
+  const lines = render.keyPolicies.map((key) =>
+    key.mode === "manage"
+      ? `Key policy ${key.keyArn}: this stack writes ${key.statements.length} statement(s) (owner key ${key.owner}); every other statement is kept, and no write may drop one that grants kms:PutKeyPolicy`
+      : `Key policy ${key.keyArn}: handoff to account ${key.keyAccount}, which adds ${key.statements.length} statement(s) (pulumi stack output keyPolicyHandoffs)`,
+  );
+  return lines.length > 0 ? [...lines, ""] : [];
+}
 
 export function summaryLines(render: Render): string[] {
   const out: string[] = [];
@@ -82,9 +116,10 @@ export function summaryLines(render: Render): string[] {
     for (const rule of bucket.cors ?? [])
       out.push(`  CORS ${rule.ID}: ${rule.AllowedMethods.join(",")} from ${rule.AllowedOrigins.join(", ")}`);
     for (const accessPoint of bucket.accessPoints) out.push(`  access point ${accessPoint.name}: ${accessPoint.arn}`);
+    out.push(...kmsSummary(bucket));
     out.push("");
   }
-  return [...out, ...violationLines(render)];
+  return [...out, ...keyPolicySummary(render), ...violationLines(render)];
 }
 
 /** The policy pack's findings; printed even with `--quiet`, which only hides the summary. */

@@ -8,7 +8,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as cr from "aws-cdk-lib/custom-resources";
-import type { PeerBucket, PeerIntegration, PeerKmsGrant, PeerResult, PeerSpec } from "../peerSpec";
+import type { PeerBucket, PeerIntegration, PeerKeyPolicy, PeerResult, PeerSpec } from "../peerSpec";
 
 /** CloudFormation's quota is 500 resources per stack; the bucket stacks stop short of it. */
 const resourcesPerStack = 480;
@@ -145,28 +145,31 @@ function bucketStacks(app: App, spec: PeerSpec): void {
   }
 }
 
-/** A cross-account principal needs the key's consent: one KMS grant per key and grantee, by an SDK call. */
-function kmsGrantStack(app: App, spec: PeerSpec, grants: PeerKmsGrant[]): void {
-  if (grants.length === 0) return;
-  const stack = new Stack(app, "VendorAccess-KmsGrants", {
+/**
+ * A principal outside the key's account needs the key's consent: CDK cannot edit an existing key's policy, so the
+ * peer sets it by an SDK call, one per key (which writes the whole policy: the statement-level merge is ours).
+ */
+function keyPolicyStack(app: App, spec: PeerSpec, keyPolicies: PeerKeyPolicy[]): void {
+  if (keyPolicies.length === 0) return;
+  const stack = new Stack(app, "VendorAccess-KeyPolicies", {
     env: { account: spec.accountId, region: spec.identityRegion },
   });
-  grants.forEach((grant, index) => {
-    new cr.AwsCustomResource(stack, `KmsGrant-${index}`, {
-      onCreate: {
-        service: "KMS",
-        action: "createGrant",
-        region: grant.region,
-        parameters: { KeyId: grant.keyArn, GranteePrincipal: grant.granteePrincipal, Operations: grant.operations },
-        physicalResourceId: cr.PhysicalResourceId.fromResponse("GrantId"),
+  keyPolicies.forEach((keyPolicy, index) => {
+    const call = {
+      service: "KMS",
+      action: "putKeyPolicy",
+      region: keyPolicy.region,
+      parameters: {
+        KeyId: keyPolicy.keyArn,
+        PolicyName: "default",
+        Policy: JSON.stringify({ Version: "2012-10-17", Statement: keyPolicy.statements }),
       },
-      onDelete: {
-        service: "KMS",
-        action: "revokeGrant",
-        region: grant.region,
-        parameters: { KeyId: grant.keyArn, GrantId: new cr.PhysicalResourceIdReference() },
-      },
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [grant.keyArn] }),
+      physicalResourceId: cr.PhysicalResourceId.of(`${keyPolicy.keyArn}/vendor-access`),
+    };
+    new cr.AwsCustomResource(stack, `KeyPolicy-${index}`, {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [keyPolicy.keyArn] }),
       installLatestAwsSdk: false,
     });
   });
@@ -179,7 +182,7 @@ function main(): void {
   const app = new App({ outdir, analyticsReporting: false, context: { "@aws-cdk/aws-iam:minimizePolicies": true } });
   for (const integration of spec.integrations) identityStack(app, spec, integration);
   bucketStacks(app, spec);
-  kmsGrantStack(app, spec, spec.kmsGrants);
+  keyPolicyStack(app, spec, spec.keyPolicies);
   const assembly = app.synth();
   const counts = assembly.stacks.map(
     (stack) => Object.keys((stack.template as { Resources?: object }).Resources ?? {}).length,

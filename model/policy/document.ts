@@ -64,9 +64,26 @@ export function listPrefixCondition(prefix: string): PolicyCondition {
   return { StringLike: { "s3:prefix": [`${prefix}*`] } };
 }
 
-/** KMS use only through S3 in the bucket's region (AWS KMS: kms:ViaService). */
-export function kmsViaS3Condition(region: string): PolicyCondition {
-  return { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } };
+/** The condition key S3 fills with the object's (or, with S3 Bucket Keys, the bucket's) ARN on every KMS call. */
+export const s3EncryptionContextKey = "kms:EncryptionContext:aws:s3:arn";
+
+/**
+ * KMS use only through S3 in the bucket's region (AWS KMS: kms:ViaService), only for the given S3 resources
+ * (Amazon S3 User Guide, "Using server-side encryption with AWS KMS keys (SSE-KMS)": encryption context), and,
+ * in a key policy, only by principals of the caller's account (AWS KMS: kms:CallerAccount).
+ */
+export function kmsViaS3Condition(
+  region: string,
+  encryptionContextArns: readonly string[],
+  callerAccount?: string,
+): PolicyCondition {
+  return {
+    StringEquals: {
+      "kms:ViaService": `s3.${region}.amazonaws.com`,
+      ...(callerAccount ? { "kms:CallerAccount": callerAccount } : {}),
+    },
+    StringLike: { [s3EncryptionContextKey]: [...encryptionContextArns] },
+  };
 }
 
 /** Serialise for the engine. IAM ignores whitespace in its size quotas, so compact JSON is what counts. */

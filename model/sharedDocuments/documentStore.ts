@@ -24,6 +24,11 @@ export interface DocumentFormat<Doc, Entry> {
   withEntries(document: Doc | undefined, entries: Entry[]): Doc | undefined;
   /** Throws a named error when the document would exceed the service's limits. Nothing is written then. */
   assertFits(document: Doc | undefined): void;
+  /**
+   * Throws a named error when writing `next` over `current` would be unsafe for the service (a KMS key policy that
+   * drops a statement letting its administrators change it). Nothing is written then.
+   */
+  assertTransition?(current: Doc | undefined, next: Doc | undefined): void;
   /** Problems with our entries (grammar, IDs under our owner key); empty when valid. */
   problems(entries: readonly unknown[], ownerKey: string): string[];
 }

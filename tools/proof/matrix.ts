@@ -25,6 +25,10 @@ const columnCodes: Record<string, string> = {
   "KMS via S3": "via-s3",
   "KMS direct": "direct",
   "KMS via S3, other region": "via-s3-oth-rgn",
+  "KMS via S3, object outside prefix": "ctx-outside/*",
+  "KMS via S3, other bucket object": "ctx-oth-bkt/*",
+  "KMS via S3, bucket ARN": "ctx-bucket",
+  "KMS via S3, key policy without ours": "no-key-stmt",
 };
 
 /** One cell: what the checks in it returned, marked `!` where any broke its expectation. */
@@ -49,8 +53,14 @@ function matrixFor(checks: readonly Check[], alwaysShown: ReadonlySet<string>, o
   );
   const rest = actions.filter((a) => !shown.includes(a));
   const rows = [["action", ...targets.map((t) => columnCodes[t] ?? t)]];
+  // A row whose outcomes rest on the encryption-context check, which the simulator cannot do, says so.
+  const label = (action: string) =>
+    checks.some((c) => c.action === action && c.basis === "context-check") ? `${action} (ctx)` : action;
   for (const action of shown)
-    rows.push([action, ...targets.map((t) => cell(checks.filter((c) => c.action === action && c.target === t)))]);
+    rows.push([
+      label(action),
+      ...targets.map((t) => cell(checks.filter((c) => c.action === action && c.target === t))),
+    ]);
   const lines = table(rows);
   if (rest.length > 0) {
     const restChecks = checks.filter((c) => rest.includes(c.action));
@@ -59,6 +69,10 @@ function matrixFor(checks: readonly Check[], alwaysShown: ReadonlySet<string>, o
     );
   }
   lines.push(`  columns: ${targets.map((t) => `${columnCodes[t] ?? t} = ${t}`).join("; ")}`);
+  if (shown.some((action) => checks.some((c) => c.action === action && c.basis === "context-check")))
+    lines.push(
+      "  (ctx) = the row rests on the encryption-context check (tools/proof/encryptionContext.ts), not on iam-simulate, which ignores kms:EncryptionContext:* keys",
+    );
   return lines;
 }
 

@@ -4,7 +4,13 @@ import type { StackConfig } from "../../model/config";
 import type { PolicyDocument } from "../../model/policy/document";
 import { generatedExternalIdLength, trustPolicy } from "../../model/plan";
 import { planStack } from "../../program/vendorAccess";
-import { checkPassed, proveIntegration, type ActionSample, type IntegrationProof } from "./integrationProof";
+import {
+  assumedKeyPolicy,
+  checkPassed,
+  proveIntegration,
+  type ActionSample,
+  type IntegrationProof,
+} from "./integrationProof";
 
 export interface StackProofOptions {
   /** The ExternalId to render each trust with, by integration; defaults to the configured value or a stand-in for a generated one. */
@@ -21,7 +27,12 @@ export async function proveStack(
   stackName: string,
   options: StackProofOptions = {},
 ): Promise<IntegrationProof[]> {
-  const { plans, buckets } = planStack(config, stackName);
+  const { plans, buckets, keyPolicies } = planStack(config, stackName);
+  // Keys in handoff mode are proven as if the key's owner added exactly the statements handed off.
+  const keys = [...new Set(plans.flatMap((p) => p.buckets.flatMap((b) => (b.kms ? [b.kms.keyArn] : []))))];
+  const keyPolicyDocuments = new Map<string, PolicyDocument>(
+    keys.map((key) => [key, assumedKeyPolicy(key, keyPolicies.find((k) => k.keyArn === key)?.statements ?? [])]),
+  );
   const bucketPolicies = new Map<string, PolicyDocument | undefined>(
     buckets.map((b) => [b.bucket, mergedBucketPolicy(b)]),
   );
@@ -36,6 +47,7 @@ export async function proveStack(
         plan,
         config,
         bucketPolicies,
+        keyPolicies: keyPolicyDocuments,
         trustPolicy: trustPolicy(plan, externalId),
         externalId,
         sample: options.sample,

@@ -81,7 +81,10 @@ describe("vendors/aquarium", () => {
         Effect: "Allow",
         Action: ["kms:Decrypt"],
         Resource: [key],
-        Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+        Condition: {
+          StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+          StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::images-eu/exports/*"] },
+        },
       },
     ]);
     assert.deepEqual(result.handoffs["aquarium-labels"].regions, ["us-west-2", "eu-west-1"]);

@@ -5,20 +5,14 @@ import { documentProp, onlyOfType, runProgram, stackConfig } from "../../helpers
 const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 describe("vendors/deeplake", () => {
-  it("lists the seed's actions exactly, never s3:*Object*, and the exact KMS actions behind kms:ReEncrypt* and kms:GenerateDataKey*", () => {
+  it("lists the seed's actions exactly, never s3:*Object*, and only the KMS actions S3 calls for SSE-KMS", () => {
     assert.deepEqual(deeplake.access.levels["read-write"], {
       bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
       object: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      kms: [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncryptFrom",
-        "kms:ReEncryptTo",
-        "kms:GenerateDataKey",
-        "kms:GenerateDataKeyWithoutPlaintext",
-        "kms:DescribeKey",
-      ],
+      // A writer needs kms:GenerateDataKey, and kms:Decrypt for multipart uploads; a reader kms:Decrypt.
+      kms: ["kms:Decrypt", "kms:GenerateDataKey"],
     });
+    assert.deepEqual(deeplake.access.levels.read?.kms, ["kms:Decrypt"]);
     assert.equal(deeplake.access.default, "read-write");
     assert.equal(deeplake.defaultPrincipal, "arn:aws:iam::597713067985:role/activeloop_backend");
   });
@@ -63,17 +57,12 @@ describe("vendors/deeplake", () => {
       {
         Sid: "KmsViaS3useast1",
         Effect: "Allow",
-        Action: [
-          "kms:Decrypt",
-          "kms:DescribeKey",
-          "kms:Encrypt",
-          "kms:GenerateDataKey",
-          "kms:GenerateDataKeyWithoutPlaintext",
-          "kms:ReEncryptFrom",
-          "kms:ReEncryptTo",
-        ],
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: [key],
-        Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        Condition: {
+          StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+          StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::ml-datasets/deeplake/*"] },
+        },
       },
     ]);
     assert.deepEqual(Object.keys(result.handoffs["deeplake-training"]).sort(), [

@@ -58,7 +58,7 @@ describe("vendors/mlspace", () => {
     assert.equal(handoff.externalId, undefined);
   });
 
-  it("renders the MLSpace-side statement for the chosen project and grants the key to the MLSpace account", async () => {
+  it("renders the MLSpace-side statement for the chosen project and adds a scoped key-policy statement, no grant", async () => {
     const raw = stackConfig([
       integration({
         access: "read",
@@ -72,6 +72,7 @@ describe("vendors/mlspace", () => {
       "permissions boundary mlspace-project-user-permission-boundary",
       "MLSpace-project-vision",
     ]);
+    const context = { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::ml-datasets/*"] };
     assert.deepEqual(handoff.vendorSideStatement?.statement, [
       { Sid: "ObjectAccess", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::ml-datasets/*"] },
       { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::ml-datasets"] },
@@ -80,22 +81,33 @@ describe("vendors/mlspace", () => {
         Effect: "Allow",
         Action: ["kms:Decrypt"],
         Resource: [key],
-        Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" }, StringLike: context },
       },
     ]);
-    const grant = onlyOfType(resources, "aws:kms/grant:Grant");
-    assert.deepEqual(
-      {
-        keyId: grant.props.keyId,
-        granteePrincipal: grant.props.granteePrincipal,
-        operations: grant.props.operations,
-        region: grant.props.region,
-      },
-      { keyId: key, granteePrincipal: "arn:aws:iam::444455556666:root", operations: ["Decrypt"], region: "us-east-1" },
+    assert.equal(ofType(resources, "aws:kms/grant:Grant").length, 0);
+    const [keyPolicy, ...others] = ofType(resources, "pulumi-nodejs:dynamic:Resource").filter(
+      (r) => r.props.resourceKind === "vendor-access:KeyPolicyEntries",
     );
+    assert.equal(others.length, 0, "one key-policy resource per key and stack");
+    assert.equal(keyPolicy.props.keyArn, key);
+    assert.equal(keyPolicy.props.ownerKey, testOwnerKey);
+    assert.deepEqual(keyPolicy.props.statements, [
+      {
+        Sid: `mlspace-shared--${testOwnerKey}--KmsViaS3`,
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::444455556666:root" },
+        Action: ["kms:Decrypt"],
+        Resource: ["*"],
+        Condition: {
+          StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:CallerAccount": "444455556666" },
+          StringLike: context,
+        },
+      },
+    ]);
+    assert.deepEqual(result.keyPolicyHandoffs, {});
   });
 
-  it("needs no KMS grant when MLSpace runs in the bucket owner's account", () => {
+  it("needs no key-policy statement when MLSpace runs in the key's account", () => {
     const config = parseStackConfig(
       stackConfig([
         integration({
@@ -105,6 +117,6 @@ describe("vendors/mlspace", () => {
       ]),
     );
     const plan = planIntegration(config.integrations[0], config, "test");
-    assert.equal(plan.buckets[0].kmsGrant, undefined);
+    assert.deepEqual(plan.keyPolicyStatements, []);
   });
 });
