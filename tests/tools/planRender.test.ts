@@ -121,7 +121,9 @@ describe("render from the plan", function () {
 
   it("equals them for all five vendors sharing buckets, with prefixes and KMS keys", async () => {
     const render = await assertSameRender(allVendorsStack);
-    assert.ok(render.resources.some((r) => r.type === "aws:kms/grant:Grant"));
+    // KMS for the MLSpace account: one key-policy resource per key, never a grant.
+    assert.ok(render.resources.some((r) => r.props.resourceKind === "vendor-access:KeyPolicyEntries"));
+    assert.ok(!render.resources.some((r) => r.type === "aws:kms/grant:Grant"));
     assert.ok(render.resources.some((r) => r.type === "random:index/randomPassword:RandomPassword"));
   });
 
