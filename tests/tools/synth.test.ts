@@ -59,7 +59,14 @@ describe("tools/synth", () => {
     assert.equal(aquarium.externalId, "[secret]");
     assert.equal(typeof aquarium.permissionPolicies[0], "object");
     assert.deepEqual(aquarium.buckets, [
-      { name: "ground-truth-images", region: "us-west-2", prefix: "exports/", kmsKeyArn: null },
+      {
+        name: "ground-truth-images",
+        region: "us-west-2",
+        prefix: "exports/",
+        kmsKeyArn: "arn:aws:kms:us-west-2:555566667777:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        bucketKeyEnabled: false,
+        kmsKeyPolicy: "handoff",
+      },
     ]);
     const mlspace = dev.integrations.find((i) => i.vendor === "mlspace")!;
     assert.deepEqual(mlspace.principal, { type: "account", arn: "arn:aws:iam::444455556666:root" });
