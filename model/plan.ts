@@ -1,15 +1,7 @@
 // Turns one validated integration into plain policy documents and names: no Pulumi, no I/O, fully testable.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  accessPointArn,
-  accessPointObjectsArn,
-  bucketArn,
-  bucketObjectsArn,
-  iamArn,
-  partitionOf,
-  parsePrincipalArn,
-} from "./arns";
+import { accessPointArn, accessPointObjectsArn, bucketArn, bucketObjectsArn, iamArn, partitionOf } from "./arns";
 import { iamLimits } from "./limits";
 import { projectName, type BucketConfig, type IntegrationConfig, type StackConfig } from "./config";
 import { entryIdPrefixFor, ownerKeyFor } from "./sharedDocuments/ownership";
