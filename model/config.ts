@@ -1,6 +1,7 @@
 // Stack config, validated once at the edge into typed values. Every bad key path is reported at once.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { parseAwsSettings, type AssumeRoleExternalIds, type AwsClientSettings } from "./awsSettings";
 import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
 import type { PolicyStatement } from "./policy/document";
 import { iamLimits, s3Limits, stsLimits } from "./limits";
@@ -67,6 +68,36 @@ export interface StackConfig {
   trustPolicyMaxChars: number;
   /** Where shared-document writers record their claims (docs/shared-buckets.md, "Coordination"); absent: best effort. */
   coordination?: { bucket: string; region: string };
+  /** An example stack (`vendor-access:example: true`): values that must be secrets may be plain text. */
+  example: boolean;
+  /** The stack's `aws:*` settings that the program's own AWS clients share with the AWS provider. */
+  aws: AwsClientSettings;
+  /** `aws:assumeRoles[i].externalId`, by hop; kept apart from `aws` because they stay secrets. */
+  awsExternalIds: AssumeRoleExternalIds;
+}
+
+/**
+ * Says whether a config value was given as a secret: `key` is the full key (`vendor-access:integrations`),
+ * `path` the path inside its value. The engine knows this per key, a stack file per value.
+ */
+export type IsSecretConfig = (key: string, path: readonly PropertyKey[]) => boolean;
+
+/** `namespace:key[0].field`: the notation of `pulumi config set --path`. */
+export function configKeyPath(key: string, path: readonly PropertyKey[]): string {
+  return `${key}${path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("")}`;
+}
+
+/** Exact secrecy from a stack file: the paths (`configKeyPath`) of its `secure:` values. */
+export function secretPathsPredicate(paths: readonly string[]): IsSecretConfig {
+  const secret = new Set(paths);
+  return (key, path) => secret.has(configKeyPath(key, path));
+}
+
+export interface ParseOptions extends VendorOptions {
+  /** The `aws:` namespace, keys without it, structured values JSON-parsed. */
+  aws?: Record<string, unknown>;
+  /** Omitted by callers that hold config as plain data (tests, libraries): then no value is checked for secrecy. */
+  isSecret?: IsSecretConfig;
 }
 
 /** A config that failed validation. A RunError, so the engine prints the message without a stack trace. */
@@ -367,6 +398,7 @@ function checkPrincipal(profile: VendorProfile, principal: string | undefined, c
 
 const topLevelSchema = z.strictObject({
   accountId,
+  example: z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]).default(false),
   integrations: z.array(z.unknown()).min(1, { error: "list at least one integration" }),
   vendors: z.array(z.unknown()).optional(),
   managedPoliciesPerRole: z.coerce
@@ -416,8 +448,10 @@ function vendorRegistryFor(raw: Record<string, unknown>, options: VendorOptions,
  * Validate the `vendor-access:*` config (namespace stripped, values already JSON-parsed).
  * Throws ConfigError naming every bad key path; nothing else in the program runs before this.
  */
-export function parseStackConfig(raw: Record<string, unknown>, options: VendorOptions = {}): StackConfig {
+export function parseStackConfig(raw: Record<string, unknown>, options: ParseOptions = {}): StackConfig {
   const problems: string[] = [];
+  const aws = parseAwsSettings(options.aws ?? {});
+  problems.push(...aws.problems);
   const top = topLevelSchema.safeParse(raw);
   if (!top.success) problems.push(...issuesOf(top.error, []));
   const vendors = vendorRegistryFor(raw, options, problems);
@@ -428,12 +462,16 @@ export function parseStackConfig(raw: Record<string, unknown>, options: VendorOp
     if (integration) integrations.push(integration);
   });
   problems.push(...crossIntegrationProblems(integrations, rawIntegrations));
+  if (options.isSecret && !(top.success && top.data.example))
+    problems.push(...plainTextSecretProblems(integrations, rawIntegrations, aws.externalIds, options.isSecret));
   if (top.success) problems.push(...kmsKeyPolicyProblems(integrations, rawIntegrations, top.data.accountId));
   if (problems.length > 0 || !top.success) throw new ConfigError(problems);
   const { vendors: _definitions, ...settings } = top.data;
   return {
     ...settings,
     vendors,
+    aws: aws.settings,
+    awsExternalIds: aws.externalIds,
     integrations: integrations.map((integration) => ({
       ...integration,
       buckets: integration.buckets.map((bucket) => withKmsKeyPolicy(bucket, settings.accountId)),
@@ -506,6 +544,36 @@ function kmsKeyPolicyProblems(
     });
   }
   return problems;
+}
+
+/**
+ * ExternalIds given in plain text: an error outside example stacks, because a value in Git in plain text is
+ * readable by everyone with the repository, and the render's `[secret]` would hide that it is.
+ */
+function plainTextSecretProblems(
+  integrations: IntegrationConfig[],
+  rawIntegrations: unknown[],
+  awsExternalIds: AssumeRoleExternalIds,
+  isSecret: IsSecretConfig,
+): string[] {
+  const plain: { key: string; path: PropertyKey[] }[] = [];
+  for (const integration of integrations) {
+    if (integration.externalId.kind !== "value") continue;
+    const index = rawIntegrations.findIndex((raw) => (raw as { name?: unknown })?.name === integration.name);
+    plain.push({ key: `${projectName}:integrations`, path: [index, "externalId"] });
+  }
+  const chainKey = "aws:assumeRoles";
+  awsExternalIds.forEach((id, hop) => {
+    if (id !== null) plain.push({ key: chainKey, path: [hop, "externalId"] });
+  });
+  return plain
+    .filter(({ key, path }) => !isSecret(key, path))
+    .map(({ key, path }) => {
+      const where = key.startsWith(`${projectName}:`)
+        ? formatPath([key.slice(projectName.length + 1), ...path])
+        : configKeyPath(key, path);
+      return `${where}: an ExternalId in plain text; make it a secret with \`pulumi config set --secret --path '${configKeyPath(key, path)}' <value>\` (or mark an example stack with vendor-access:example: true)`;
+    });
 }
 
 type ParsedIntegration = {
@@ -605,23 +673,45 @@ function crossIntegrationProblems(integrations: IntegrationConfig[], rawIntegrat
   return problems;
 }
 
-/** Parse the engine's config map (`namespace:key` -> string): this project's keys, JSON where structured. */
-export function parseConfigMap(all: Record<string, string>, options: VendorOptions = {}): StackConfig {
+/** One namespace of the engine's config map, keys without the namespace, JSON where structured. */
+function namespaceOf(all: Record<string, string>, namespace: string): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(all)) {
-    if (!key.startsWith(`${projectName}:`)) continue;
+    if (!key.startsWith(`${namespace}:`)) continue;
     // Structured values arrive as JSON text; scalars stay strings (an account ID is not a number).
-    const name = key.slice(projectName.length + 1);
+    const name = key.slice(namespace.length + 1);
     try {
       raw[name] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
     } catch (error) {
-      throw new ConfigError([`${name}: is not valid JSON (${(error as Error).message})`]);
+      throw new ConfigError([
+        `${namespace === projectName ? name : key}: is not valid JSON (${(error as Error).message})`,
+      ]);
     }
   }
-  return parseStackConfig(raw, options);
+  return raw;
 }
 
-/** Read this project's config from the engine. Raw access, so that secret-bearing keys do not log warnings. */
+/** Parse the engine's config map (`namespace:key` -> string): this project's keys and the `aws:` settings. */
+export function parseConfigMap(
+  all: Record<string, string>,
+  isSecret?: IsSecretConfig,
+  options: VendorOptions = {},
+): StackConfig {
+  return parseStackConfig(namespaceOf(all, projectName), { ...options, aws: namespaceOf(all, "aws"), isSecret });
+}
+
+/**
+ * Read the config from the engine. Raw access, so that secret-bearing keys do not log warnings. The engine
+ * marks secrecy per key: one `secure:` value anywhere inside `vendor-access:integrations` marks all of it.
+ */
 export function readStackConfig(options: VendorOptions = {}): StackConfig {
-  return parseConfigMap(pulumi.runtime.allConfig(), options);
+  return parseConfigMap(pulumi.runtime.allConfig(), engineSecretKeys(), options);
+}
+
+/** The engine's secret keys: the SDK's own lookup (internal in its typings), else the variable the engine sets. */
+function engineSecretKeys(): IsSecretConfig {
+  const sdkLookup = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  if (sdkLookup) return (key) => sdkLookup(key);
+  const keys = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[];
+  return (key) => keys.includes(key);
 }

@@ -146,6 +146,17 @@ export function integrationActions(integration: IntegrationConfig): ActionSet {
   return narrowActions(levels[integration.access]!, integration.excludeActions);
 }
 
+/** What stands for the ExternalId in the trust shown to reviewers. */
+export const redactedExternalId = "<ExternalId: secret>";
+
+/**
+ * The trust with its ExternalId value redacted: not a secret, so a preview shows a changed principal, action or
+ * condition as a changed value while the trust itself, which embeds the ExternalId, stays a secret.
+ */
+export function reviewedTrustPolicy(plan: IntegrationPlan): PolicyDocument | null {
+  return trustPolicy(plan, redactedExternalId);
+}
+
 interface Target {
   bucket: BucketConfig;
   accessPoint?: { name: string; arn: string };

@@ -4,6 +4,7 @@
 import { mergedBucketPolicy, type BucketDocumentsArgs, type PlannedBucket } from "./bucketDocuments";
 import { tagKeys } from "./naming";
 import { toJson } from "./policy/document";
+import type { AssumeRoleExternalIds, AwsClientSettings } from "./awsSettings";
 import type { StackConfig } from "./config";
 import {
   generatedExternalIdLength,
@@ -35,7 +36,7 @@ export interface SpecConcat {
 }
 
 export type SpecValue =
-  string | number | boolean | SpecRef | SpecSecret | SpecConcat | SpecValue[] | { [key: string]: SpecValue };
+  null | string | number | boolean | SpecRef | SpecSecret | SpecConcat | SpecValue[] | { [key: string]: SpecValue };
 
 export interface ResourceSpec {
   type: string;
@@ -314,6 +315,34 @@ export interface SharedBucketContext {
   ownerKey: string;
   legacy: LegacyPrefix[];
   coordination?: StackConfig["coordination"];
+  /** The stack's AWS settings: the providers write as the same principal as the AWS provider. */
+  aws?: AwsClientSettings;
+  /** The assume-role chain's ExternalIds, by hop: a secret input whenever any is set. */
+  awsExternalIds?: AssumeRoleExternalIds;
+}
+
+/** The shared-bucket context of a stack's config: the program and the plan's render build it the same way. */
+export function sharedBucketContextOf(
+  config: Pick<StackConfig, "coordination" | "aws" | "awsExternalIds">,
+  ownerKey: string,
+  legacy: LegacyPrefix[],
+): SharedBucketContext {
+  return {
+    ownerKey,
+    legacy,
+    ...(config.coordination ? { coordination: config.coordination } : {}),
+    aws: config.aws,
+    awsExternalIds: config.awsExternalIds,
+  };
+}
+
+/** The stack's AWS settings as inputs of a resource whose provider calls AWS; the chain's ExternalIds as a secret. */
+function awsClientSpecInputs(context: SharedBucketContext): Record<string, SpecValue> {
+  const externalIds = context.awsExternalIds ?? [];
+  return {
+    ...(context.aws ? { aws: context.aws as unknown as SpecValue } : {}),
+    ...(externalIds.some((id) => id !== null) ? { awsExternalIds: { $secret: externalIds } } : {}),
+  };
 }
 
 /**
@@ -335,6 +364,7 @@ export function sharedBucketEntriesSpecs(
     ownerKey: context.ownerKey,
     legacy: context.legacy as unknown as SpecValue[],
     ...(context.coordination ? { coordination: context.coordination } : {}),
+    ...awsClientSpecInputs(context),
   };
   const namesRole = plans.filter(
     (plan) =>

@@ -17,6 +17,7 @@ import {
   componentTypes,
   keyPolicyEntriesSpecs,
   legacyPrefixes,
+  sharedBucketContextOf,
   sharedBucketEntriesSpecs,
 } from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
@@ -37,6 +38,8 @@ export interface VendorAccessOutputs {
   handoffs: Record<string, Handoff>;
   /** Per key in handoff mode: the exact statements for the key's owner. Empty when the stack manages every key. */
   keyPolicyHandoffs: Record<string, KeyPolicyHandoff>;
+  /** Per role integration, its trust with the ExternalId redacted: in plain text, so a preview shows trust changes. */
+  trustPolicies: Record<string, string>;
 }
 
 export interface StackPlanValue {
@@ -182,11 +185,14 @@ export async function deployVendorAccess(
   await assertExclusiveBucketsKeepLiveStatements(buckets, ownerKey, legacy);
 
   const handoffs: Record<string, Handoff> = {};
+  const trustPolicies: Record<string, string> = {};
   const integrations = new Map<string, VendorIntegration>();
   for (const plan of plans) {
     const integration = new VendorIntegration(plan.integration.name, argsOfPlan(plan, config, stackName));
     integrations.set(plan.integration.name, integration);
     handoffs[plan.integration.name] = integration.handoff;
+    if (integration.roleTrust.reviewedTrustPolicy)
+      trustPolicies[plan.integration.name] = integration.roleTrust.reviewedTrustPolicy;
   }
   // Exclusive buckets are written whole by the stack; shared ones entry by entry, one resource per document.
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive"))
@@ -197,7 +203,7 @@ export async function deployVendorAccess(
     [...integrations].map(([name, integration]) => [`${componentTypes.roleTrust}::${name}`, integration.roleTrust]),
   );
   const shared = buckets.filter((b) => b.policyMode === "shared");
-  const context = { ownerKey, legacy, ...(config.coordination ? { coordination: config.coordination } : {}) };
+  const context = sharedBucketContextOf(config, ownerKey, legacy);
   // A key has one policy for all its buckets and integrations: one KeyPolicyEntries per key and stack.
   registerSpecs(
     [
@@ -207,5 +213,5 @@ export async function deployVendorAccess(
     undefined,
     components,
   );
-  return { handoffs, keyPolicyHandoffs: keyPolicyHandoffsOf(keyPolicies) };
+  return { handoffs, keyPolicyHandoffs: keyPolicyHandoffsOf(keyPolicies), trustPolicies };
 }

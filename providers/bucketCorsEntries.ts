@@ -6,6 +6,7 @@ import type { CorsRule } from "../model/plan";
 import { bucketCorsFormat } from "../model/sharedDocuments/formats";
 import type { LiveCorsRule } from "../model/sharedDocuments/merge";
 import type { LegacyPrefix } from "../model/sharedDocuments/ownership";
+import { awsClientContextOf, type AwsClientInputs } from "./awsClients";
 import { defaultOwnedEntriesOptions, type OwnedEntriesOptions } from "./ownedEntries";
 import { bucketCorsStore, s3ClientsFor, type CoordinationBucket } from "./s3DocumentStores";
 import {
@@ -23,6 +24,9 @@ export interface BucketCorsEntriesArgs {
   rules: pulumi.Input<CorsRule[]>;
   legacy?: LegacyPrefix[];
   coordination?: CoordinationBucket;
+  /** The stack's AWS settings (the chain's ExternalIds as a secret), so writes run as the AWS provider does. */
+  aws?: AwsClientInputs["aws"];
+  awsExternalIds?: AwsClientInputs["awsExternalIds"];
 }
 
 export interface BucketCorsEntriesInputs extends SharedDocumentProps {
@@ -41,7 +45,7 @@ export function createBucketCorsEntriesProvider(options: OwnedEntriesOptions = d
       identityKeys: ["bucket", "region"],
       format: (props) => bucketCorsFormat(props.bucket as string),
       open: (props, timeouts) => {
-        const clients = s3ClientsFor(props.region as string, timeouts);
+        const clients = s3ClientsFor(props.region as string, timeouts, awsClientContextOf(props));
         return {
           store: bucketCorsStore(clients, props.bucket as string, props.region as string),
           close: clients.destroy,
@@ -74,6 +78,8 @@ export class BucketCorsEntries extends pulumi.dynamic.Resource {
       rules: args.rules,
       legacy: args.legacy ?? [],
       ...(args.coordination ? { coordination: args.coordination } : {}),
+      ...(args.aws ? { aws: args.aws } : {}),
+      ...(args.awsExternalIds ? { awsExternalIds: args.awsExternalIds } : {}),
       drift: undefined,
     };
     super(bucketCorsEntriesProvider, name, props, opts);

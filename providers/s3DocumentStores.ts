@@ -14,6 +14,13 @@ import {
   type CORSRule,
 } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import {
+  credentialsFor,
+  defaultAwsClientContext,
+  environmentEndpoint,
+  s3ClientFor,
+  type AwsClientContext,
+} from "./awsClients";
 import type { CoordinationLedger, DocumentStore, LedgerRecord } from "../model/sharedDocuments/documentStore";
 import { parsePolicy, type LiveCorsRule, type LivePolicy } from "../model/sharedDocuments/merge";
 
@@ -32,7 +39,7 @@ export interface RequestTimeouts {
 
 /** The S3 endpoint override, if any: the SDK's own variables, so that tests can point at a local S3. */
 export function s3EndpointOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  return environmentEndpoint("S3", env);
 }
 
 /** Reads may be retried by the SDK; writes are sent once, since a resend could carry a body the document has outgrown. */
@@ -43,21 +50,23 @@ export interface S3Clients {
 }
 
 /**
- * The one place S3 clients are made: the bucket's region, credentials from the standard chain (AWS SDK v3, "Setting
- * credentials in Node.js"), request timeouts, and no SDK retries on the client that writes.
+ * The one place S3 clients are made: the bucket's region, the stack's credentials and endpoints
+ * (providers/awsClients.ts), request timeouts, and no SDK retries on the client that writes.
  */
-export function s3ClientsFor(region: string, timeouts: RequestTimeouts): S3Clients {
-  const endpoint = s3EndpointOverride();
+export function s3ClientsFor(
+  region: string,
+  timeouts: RequestTimeouts,
+  context: AwsClientContext = defaultAwsClientContext,
+): S3Clients {
+  const credentials = credentialsFor(context);
   const make = (maxAttempts: number) =>
-    new S3Client({
-      region,
+    s3ClientFor(region, context, {
+      credentials,
       maxAttempts,
       requestHandler: new NodeHttpHandler({
         connectionTimeout: timeouts.connectTimeoutMs,
         requestTimeout: timeouts.requestTimeoutMs,
       }),
-      // Local S3 servers answer on one host, so buckets go in the path, not the hostname.
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     });
   const reads = make(3);
   const writes = make(1);

@@ -12,12 +12,13 @@ import {
   type OwnedEntriesOptions,
   type OwnedWriteTarget,
 } from "./ownedEntries";
+import { awsClientContextOf, type AwsClientProps } from "./awsClients";
 import { s3ClientsFor, s3Ledger, type CoordinationBucket, type RequestTimeouts } from "./s3DocumentStores";
 
 export { sharedDocumentProviderVersion };
 
 /** The props every shared-document resource has, besides its document's identity and its entries. */
-export interface SharedDocumentProps {
+export interface SharedDocumentProps extends AwsClientProps {
   resourceKind: string;
   providerVersion: string;
   /** The stack's owner key (a hash of organisation, project and stack): every entry ID of ours carries it. */
@@ -57,7 +58,9 @@ async function withDocument<Doc, Entry, T>(
   action: (target: OwnedWriteTarget<Doc, Entry>) => Promise<T>,
 ): Promise<T> {
   const opened = spec.open(props, options);
-  const ledgerClients = props.coordination ? s3ClientsFor(props.coordination.region, options) : undefined;
+  const ledgerClients = props.coordination
+    ? s3ClientsFor(props.coordination.region, options, awsClientContextOf(props))
+    : undefined;
   try {
     const ledger = ledgerClients && s3Ledger(ledgerClients, props.coordination!);
     return await action({ format: spec.format(props), store: opened.store, ...(ledger ? { ledger } : {}) });
@@ -157,7 +160,8 @@ async function diffOf<Doc, Entry>(
   const replaces = [...spec.identityKeys, "ownerKey"].filter((key) => olds[key] !== news[key]);
   const diffs = [
     ...(sameEntries(spec, olds, news) ? [] : [spec.entriesKey]),
-    ...["providerVersion", "coordination", "legacy"].filter(
+    // New credentials settings are stored, so that a later delete or refresh runs as the stack now says.
+    ...["providerVersion", "coordination", "legacy", "aws", "awsExternalIds"].filter(
       (key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null),
     ),
   ];

@@ -60,6 +60,7 @@ function construct(spec: ResourceSpec, inputs: Inputs, opts: pulumi.CustomResour
 
 /** A spec value as a Pulumi input: references become the other resource's output, secrets Pulumi secrets. */
 function toInput(value: SpecValue, registered: ReadonlyMap<string, pulumi.CustomResource>): pulumi.Input<unknown> {
+  if (value === null) return null;
   if (isSpecRef(value)) {
     const resource = registered.get(value.$ref);
     if (!resource) throw new Error(`resource spec refers to ${value.$ref}, which is not registered before it`);

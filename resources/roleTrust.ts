@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { PolicyDocument } from "../model/policy/document";
-import type { IntegrationPlan } from "../model/plan";
+import { toJson, type PolicyDocument } from "../model/policy/document";
+import { reviewedTrustPolicy, type IntegrationPlan } from "../model/plan";
 import { componentTypes, roleTrustSpecs } from "../model/resourceSpecs";
 import { registerSpecs } from "./registerSpecs";
 
@@ -24,6 +24,8 @@ export class RoleTrust extends pulumi.ComponentResource {
   readonly accessKeyId?: pulumi.Output<string>;
   readonly secretAccessKey?: pulumi.Output<string>;
   readonly permissionPolicies: PolicyDocument[];
+  /** The trust with the ExternalId redacted (JSON), in plain text so that a preview shows who may assume the role. */
+  readonly reviewedTrustPolicy?: string;
 
   constructor(name: string, args: RoleTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.roleTrust, name, {}, opts);
@@ -32,6 +34,7 @@ export class RoleTrust extends pulumi.ComponentResource {
 
     const registered = registerSpecs(roleTrustSpecs(name, plan, tags), this);
     if (plan.principalType === "role") {
+      this.reviewedTrustPolicy = toJson(reviewedTrustPolicy(plan)!);
       const configured = plan.integration.externalId;
       this.externalId = pulumi.secret(
         configured.kind === "value"
@@ -50,6 +53,7 @@ export class RoleTrust extends pulumi.ComponentResource {
 
     this.registerOutputs({
       principalArn: this.principalArn,
+      reviewedTrustPolicy: this.reviewedTrustPolicy,
       externalId: this.externalId,
       accessKeyId: this.accessKeyId,
       secretAccessKey: this.secretAccessKey,

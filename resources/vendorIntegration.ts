@@ -1,3 +1,4 @@
+import { defaultAwsClientContext } from "../providers/awsClients";
 import * as pulumi from "@pulumi/pulumi";
 import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import { ConfigError, parseIntegration, type StackConfig } from "../model/config";
@@ -109,6 +110,10 @@ function planArgs(name: string, args: VendorIntegrationArgs, stackName: string, 
     integrations: [integration],
     managedPoliciesPerRole: managedPoliciesPerRole ?? iamLimits.managedPoliciesPerRole,
     trustPolicyMaxChars: trustPolicyMaxChars ?? iamLimits.trustPolicyChars,
+    example: false,
+    // Standalone, there are no stack `aws:` settings: the SDK's default chain, as the AWS provider's default.
+    aws: defaultAwsClientContext.settings,
+    awsExternalIds: [],
   };
   return planIntegration(integration, stack, stackName, ownerKey);
 }

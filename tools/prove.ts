@@ -1,6 +1,5 @@
 // `npm run prove -- --stack dev` or `--config-file path/to/Pulumi.x.yaml`: simulate what every vendor can
 // and cannot do with the documents the stack renders, and print an access matrix per integration.
-import { parseConfigMap } from "../model/config";
 import {
   ExitCode,
   runCommand,
@@ -15,6 +14,7 @@ import {
 import { formatProof } from "./proof/matrix";
 import { ProofSetupError } from "./proof/simulator";
 import { failedChecks, proveStack, type StackProofOptions } from "./proof/stackProof";
+import { stackConfigOf } from "./stackFile";
 
 export interface ProveIo extends CommandIo {
   /** Engine options; the command sweeps the whole catalog, tests may sample it. */
@@ -27,7 +27,7 @@ async function proveRun(
   proofOptions: StackProofOptions | undefined,
 ): Promise<number> {
   const stackFile = stackFileFrom(values);
-  const config = parseConfigMap(stackFile.config);
+  const config = stackConfigOf(stackFile);
   let proofs;
   try {
     proofs = await proveStack(config, stackFile.stack, proofOptions);

@@ -1,12 +1,12 @@
 // Builds the synth render: what `pulumi up` would create, with every secret replaced by "[secret]".
 import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
-import { parseConfigMap, type BucketPolicyMode, type StackConfig } from "../model/config";
+import type { BucketPolicyMode, StackConfig } from "../model/config";
 import { buildHandoff } from "../model/handoff";
 import type { KeyPolicyPlan } from "../model/keyPolicy";
 import { s3EncryptionContextKey, type PolicyDocument, type PolicyStatement } from "../model/policy/document";
 import { trustPolicy, type BucketGrantPlan, type CorsRule, type IntegrationPlan } from "../model/plan";
 import type { VendorOrigin } from "../model/vendors";
-import { hasBucketSide, legacyPrefixes } from "../model/resourceSpecs";
+import { hasBucketSide, legacyPrefixes, sharedBucketContextOf } from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
 import {
@@ -19,7 +19,7 @@ import {
 import { assertExclusiveBucketsKeepLiveStatements } from "../resources/bucketDocuments";
 import { redact, runUnderMocks, selfManagedOrganization, type RecordedResource } from "./mockEngine";
 import { renderSpecs, type RenderedResource } from "./renderSpecs";
-import type { StackFile } from "./stackFile";
+import { stackConfigOf, type StackFile } from "./stackFile";
 
 export interface RenderedIntegration {
   name: string;
@@ -178,7 +178,7 @@ function packOptions(config: StackConfig, stackFile: StackFile, options: RenderO
  * resource spec with its inputs as the engine would receive them. No Pulumi engine, no mocks.
  */
 export async function renderFromPlan(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
-  const config = parseConfigMap(stackFile.config);
+  const config = stackConfigOf(stackFile);
   // Offline there is no backend: the organisation is a self-managed backend's, as under the mocks.
   const ownerKey = ownerKeyFor(selfManagedOrganization, stackFile.project, stackFile.stack);
   await assertVendorsMatchCatalog(config.vendors);
@@ -192,13 +192,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     legacy,
     async (bucket) => options.liveBucketPolicies?.[bucket],
   );
-  const rendered = renderSpecs(
-    plans,
-    buckets,
-    stackFile,
-    { ownerKey, legacy, ...(config.coordination ? { coordination: config.coordination } : {}) },
-    keyPolicies,
-  );
+  const rendered = renderSpecs(plans, buckets, stackFile, sharedBucketContextOf(config, ownerKey, legacy), keyPolicies);
   const violations = await validateResources(
     rendered.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props })),
     packOptions(config, stackFile, options),
@@ -244,7 +238,7 @@ function plannedHandoff(plan: IntegrationPlan): unknown {
 
 /** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
 export async function renderUnderMocks(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
-  const config: StackConfig = parseConfigMap(stackFile.config);
+  const config: StackConfig = stackConfigOf(stackFile);
   const { plans, buckets, keyPolicies } = planStack(config, stackFile.stack);
   const program =
     options.program ??

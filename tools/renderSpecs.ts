@@ -31,12 +31,22 @@ export interface RenderedSpec extends RenderedResource {
 /** Stands in for a value only the provider knows (a generated ExternalId); always inside a secret. */
 export const unknownSecret = "[secret]";
 
+/** Every string inside a resolved value: a secret list (the chain's ExternalIds) is secret item by item. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === "string") return value.length > 0 ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
 function resolve(value: SpecValue, secrets: Set<string>, insideSecret: boolean): unknown {
+  if (value === null) return null;
   if (isSpecRef(value)) return value.known ?? (insideSecret ? unknownSecret : `[${value.$ref}.${value.output}]`);
   if (isSpecSecret(value)) {
     const inner = resolve(value.$secret, secrets, true);
     // A secret JSON document (a trust policy) is not itself the secret: the value inside it is.
     if (typeof inner === "string" && inner.length > 0 && !/^\s*[{[]/.test(inner)) secrets.add(inner);
+    if (typeof inner === "object") for (const item of stringsOf(inner)) secrets.add(item);
     return inner;
   }
   if (isSpecConcat(value)) return value.$concat.map((part) => String(resolve(part, secrets, insideSecret))).join("");

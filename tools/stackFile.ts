@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
+import { configKeyPath, parseConfigMap, secretPathsPredicate, type StackConfig } from "../model/config";
 
 export interface StackFile {
   project: string;
@@ -12,6 +13,8 @@ export interface StackFile {
   config: Record<string, string>;
   /** Keys holding a `secure:` value anywhere inside. */
   secretKeys: string[];
+  /** Where each `secure:` value is, as `namespace:key[0].field` (`configKeyPath`). */
+  secretPaths: string[];
   /** Stand-ins used for `secure:` values, which only the Pulumi backend can decrypt. */
   secretPlaceholders: string[];
 }
@@ -47,24 +50,31 @@ export function loadStackFile(options: { stack?: string; configFile?: string }):
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const secretPlaceholders: string[] = [];
+  const secretPaths: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const fullKey = key.includes(":") ? key : `${project}:${key}`;
     let secret = false;
-    const decrypt = (v: unknown): unknown => {
+    const decrypt = (v: unknown, path: (string | number)[] = []): unknown => {
       if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
         secret = true;
+        secretPaths.push(configKeyPath(fullKey, path));
         const placeholder = placeholderFor(String((v as { secure: unknown }).secure));
         secretPlaceholders.push(placeholder);
         return placeholder;
       }
-      if (Array.isArray(v)) return v.map(decrypt);
+      if (Array.isArray(v)) return v.map((item, index) => decrypt(item, [...path, index]));
       if (v && typeof v === "object")
-        return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, decrypt(item)]));
+        return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, decrypt(item, [...path, k])]));
       return v;
     };
     const plain = decrypt(value);
     config[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
     if (secret) secretKeys.push(fullKey);
   }
-  return { project, stack, path, config, secretKeys, secretPlaceholders };
+  return { project, stack, path, config, secretKeys, secretPaths, secretPlaceholders };
+}
+
+/** The stack file's config, validated as the engine would, with the exact place of each `secure:` value known. */
+export function stackConfigOf(stackFile: StackFile): StackConfig {
+  return parseConfigMap(stackFile.config, secretPathsPredicate(stackFile.secretPaths));
 }

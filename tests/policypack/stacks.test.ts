@@ -2,11 +2,10 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { parseConfigMap } from "../../model/config";
 import { deployVendorAccess } from "../../program/vendorAccess";
 import { loadPolicyConfig, policyConfigForStack, validateResources } from "../../policypack/validate";
 import { renderStack, type Render } from "../../tools/render";
-import { loadStackFile } from "../../tools/stackFile";
+import { loadStackFile, stackConfigOf } from "../../tools/stackFile";
 
 const root = resolve(__dirname, "../..");
 
@@ -33,7 +32,7 @@ describe("policypack on whole stacks", () => {
       renders.set(
         stack,
         await renderStack(stackFile, {
-          program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
+          program: () => deployVendorAccess(stackConfigOf(stackFile), { stack: stackFile.stack }),
         }),
       );
     }
@@ -66,7 +65,7 @@ describe("policypack on whole stacks", () => {
   for (const path of stackFiles()) {
     it(`passes ${relative(root, path)} clean with its own account, every rule mandatory, no exemption`, async () => {
       const stackFile = loadStackFile({ configFile: path });
-      const config = parseConfigMap(stackFile.config);
+      const config = stackConfigOf(stackFile);
       const render = await renderStack(stackFile, {
         program: () => deployVendorAccess(config, { stack: stackFile.stack }),
         policyConfig: {

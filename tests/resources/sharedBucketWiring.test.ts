@@ -94,7 +94,10 @@ describe("sharedBucket wiring: shared mode (the default)", () => {
     );
     const { __provider: code, ...props } = statements[0].props;
     assert.equal(typeof code, "string");
+    // No aws:* settings in this stack: the default credential chain, as the AWS provider would use.
+    assert.deepEqual(props.aws, { assumeRoles: [], endpoints: {} });
     assert.deepEqual(Object.keys(props).sort(), [
+      "aws",
       "bucket",
       "legacy",
       "ownerKey",

@@ -74,8 +74,10 @@ function sideOf(raw: Raw, source: string): Promise<AccessSide> {
       project: "vendor-access",
       stack: "dev",
       path: source,
-      config: { "aws:region": "us-east-1", ...config },
+      // Plain-data fixtures: an example stack, so plain-text ExternalIds are allowed.
+      config: { "aws:region": "us-east-1", "vendor-access:example": "true", ...config },
       secretKeys: [],
+      secretPaths: [],
       secretPlaceholders: [],
     },
     source,
@@ -392,6 +394,8 @@ function stackYaml(raw: Raw): string {
   return stringify({
     config: {
       "aws:region": "us-east-1",
+      // Fixtures with plain-text ExternalIds: example stacks.
+      "vendor-access:example": true,
       ...Object.fromEntries(Object.entries(raw).map(([k, v]) => [`vendor-access:${k}`, v])),
     },
   });

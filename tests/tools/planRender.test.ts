@@ -19,8 +19,10 @@ function generatedStackFile(stack: string, config: Record<string, string>): Stac
     project: "vendor-access",
     stack,
     path: `(generated ${stack})`,
-    config,
+    // Generated stacks give ExternalIds in plain text, as example stacks may.
+    config: { "vendor-access:example": "true", ...config },
     secretKeys: [],
+    secretPaths: [],
     secretPlaceholders: [],
   };
 }

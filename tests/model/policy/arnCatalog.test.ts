@@ -1,11 +1,11 @@
 // Every rendered ARN parses and is a resource type its statement's actions take, per the IAM catalog.
 import { strict as assert } from "node:assert";
-import { parseConfigMap, parseStackConfig } from "../../../model/config";
+import { parseStackConfig } from "../../../model/config";
 import { arnProblems, catalogResourceType, principalProblem } from "../../../model/policy/arnCatalog";
 import { allow, policyDocument } from "../../../model/policy/document";
 import { PlanError, trustPolicy } from "../../../model/plan";
 import { assertDocumentsMatchCatalog, planStack } from "../../../program/vendorAccess";
-import { loadStackFile } from "../../../tools/stackFile";
+import { loadStackFile, stackConfigOf } from "../../../tools/stackFile";
 import { proofCases } from "../../proofs/proofCases";
 
 const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -91,7 +91,7 @@ describe("model/policy/arnCatalog: ARNs against the catalog's resource types", (
 
   it("passes every document the example stacks and the generated proof configs render", async () => {
     const configs = [
-      ...["dev", "prod"].map((stack) => ({ config: parseConfigMap(loadStackFile({ stack }).config), stack })),
+      ...["dev", "prod"].map((stack) => ({ config: stackConfigOf(loadStackFile({ stack })), stack })),
       ...proofCases().map((c) => ({ config: parseStackConfig(c.raw), stack: "proofs" })),
     ];
     for (const { config, stack } of configs) {

@@ -1,0 +1,103 @@
+import * as assert from "node:assert/strict";
+import { readStackConfig } from "../../model/config";
+import { deployVendorAccess } from "../../program/vendorAccess";
+import { isSecretWrapper, runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
+import { testAccount } from "../helpers/program";
+
+const integrations = [
+  {
+    name: "mlspace-shared",
+    vendor: "mlspace",
+    principal: "444455556666",
+    buckets: [{ name: "ml-data", region: "eu-west-1" }],
+  },
+  {
+    name: "isahit-annotation",
+    vendor: "isahit",
+    principal: "999888496268",
+    externalId: "isahit-0001",
+    buckets: [{ name: "ml-data", region: "eu-west-1" }],
+  },
+];
+
+async function registered(aws: Record<string, string>, secretKeys: string[]): Promise<RecordedResource[]> {
+  const run = await runUnderMocks(() => deployVendorAccess(readStackConfig(), { stack: "prod" }), {
+    project: "vendor-access",
+    stack: "prod",
+    callerAccountId: testAccount,
+    region: "eu-west-1",
+    config: {
+      ...aws,
+      "vendor-access:accountId": testAccount,
+      "vendor-access:integrations": JSON.stringify(integrations),
+    },
+    secretKeys: ["vendor-access:integrations", ...secretKeys],
+  });
+  return run.resources.filter((r) => String(r.props.resourceKind ?? "").startsWith("vendor-access:Bucket"));
+}
+
+describe("the stack's AWS settings reach the shared-document resources", function () {
+  this.timeout(60000);
+
+  it("profile, assume-role chain, region and endpoints as plain inputs; the chain's ExternalIds as a secret", async () => {
+    const resources = await registered(
+      {
+        "aws:region": "eu-west-1",
+        "aws:profile": "prod-deployer",
+        "aws:assumeRoles": JSON.stringify([
+          {
+            roleArn: "arn:aws:iam::111122223333:role/vendor-access-deployer",
+            sessionName: "ci",
+            externalId: "chain-0001",
+          },
+        ]),
+        "aws:endpoints": JSON.stringify([{ s3: "https://s3.internal.example" }]),
+      },
+      ["aws:assumeRoles"],
+    );
+    assert.deepEqual(resources.map((r) => r.props.resourceKind).sort(), [
+      "vendor-access:BucketCorsEntries",
+      "vendor-access:BucketPolicyEntries",
+    ]);
+    for (const resource of resources) {
+      assert.deepEqual(resource.props.aws, {
+        region: "eu-west-1",
+        profile: "prod-deployer",
+        assumeRoles: [{ roleArn: "arn:aws:iam::111122223333:role/vendor-access-deployer", sessionName: "ci" }],
+        endpoints: { s3: "https://s3.internal.example" },
+      });
+      const externalIds = resource.props.awsExternalIds;
+      assert.ok(isSecretWrapper(externalIds), "the chain's ExternalIds must be a secret");
+      assert.deepEqual(externalIds.value, ["chain-0001"]);
+    }
+  });
+
+  it("without a chain ExternalId there is no secret input, and the settings stay visible", async () => {
+    const resources = await registered(
+      { "aws:region": "eu-west-1", "aws:assumeRole": JSON.stringify({ roleArn: "arn:aws:iam::111122223333:role/d" }) },
+      [],
+    );
+    for (const resource of resources) {
+      assert.equal(resource.props.awsExternalIds, undefined);
+      assert.deepEqual(resource.props.aws, {
+        region: "eu-west-1",
+        assumeRoles: [{ roleArn: "arn:aws:iam::111122223333:role/d" }],
+        endpoints: {},
+      });
+    }
+  });
+
+  it("fails before registering anything when the stack holds static keys", async () => {
+    await assert.rejects(
+      registered({ "aws:region": "eu-west-1", "aws:accessKey": "AKIAEXAMPLE", "aws:secretKey": "secret" }, [
+        "aws:secretKey",
+      ]),
+      (error: Error) => {
+        assert.equal(error.name, "ConfigError");
+        assert.match(error.message, /aws:accessKey: static keys in stack config are not supported/);
+        assert.match(error.message, /aws:secretKey: static keys/);
+        return true;
+      },
+    );
+  });
+});
