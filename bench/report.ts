@@ -140,26 +140,40 @@ function termDifferences(scenarios: ResourceCountScenario[]): string[] {
 }
 
 export function renderConsoleReport(results: BenchResults): string {
-  const { environment: env, evaluation, resourceCounts, packing, policyPack, coldStart } = results;
-  const out: string[] = [];
-  out.push(`vendor-access benchmark, ${results.generatedAt} (${results.wallSeconds.toFixed(0)} s)`);
-  out.push(`Machine: ${env.cpuModel}, ${env.cores} cores, ${env.platform}; Node ${env.node}`);
-  out.push(
+  const out = [
+    ...headerConsoleLines(results),
+    ...evaluationConsoleLines(results.evaluation),
+    ...resourceConsoleLines(results.resourceCounts),
+    ...packingConsoleLines(results.packing),
+    ...policyPackConsoleLines(results.policyPack),
+    ...coldStartConsoleLines(results.coldStart),
+    ...peerConsoleLines(results),
+  ];
+  return `${out.join("\n")}\n`;
+}
+
+/** When, how long, on which machine, with which packages. */
+function headerConsoleLines(results: BenchResults): string[] {
+  const env = results.environment;
+  return [
+    `vendor-access benchmark, ${results.generatedAt} (${results.wallSeconds.toFixed(0)} s)`,
+    `Machine: ${env.cpuModel}, ${env.cores} cores, ${env.platform}; Node ${env.node}`,
     `Packages: ${Object.entries(env.packages)
       .map(([name, version]) => `${name} ${version}`)
       .join(", ")}`,
     "",
-  );
+  ];
+}
 
-  out.push(
+/** Section 1: program evaluation at scale, ours against the baseline. */
+function evaluationConsoleLines(evaluation: BenchResults["evaluation"]): string[] {
+  const out: string[] = [
     "1. Program evaluation at scale: synth under mocks, ours (components) against a baseline that registers the",
-  );
-  out.push("   same raw resources with the same documents and no components. Medians; ours and baseline alternate.");
-  out.push(
+    "   same raw resources with the same documents and no components. Medians; ours and baseline alternate.",
     "   CPU ratio: the same comparison over the children's CPU time, steadier than wall time on a shared machine.",
-  );
-  out.push(`   Loader: ${evaluation.loader}.`);
-  out.push(textTable(evaluationHeaders, evaluationRows(evaluation.scenarios), 0));
+    `   Loader: ${evaluation.loader}.`,
+    textTable(evaluationHeaders, evaluationRows(evaluation.scenarios), 0),
+  ];
   const splits = splitNote(evaluation.scenarios);
   if (splits.length > 0) {
     out.push(
@@ -185,19 +199,26 @@ export function renderConsoleReport(results: BenchResults): string {
         .join(", "),
     "",
   );
+  return out;
+}
 
-  out.push(
+/** Section 2: our custom resources per integration against the minimum AWS needs. */
+function resourceConsoleLines(resourceCounts: BenchResults["resourceCounts"]): string[] {
+  return [
     "2. Resources per integration: our custom resources against the minimum AWS needs (components are not AWS resources).",
-  );
-  out.push(textTable(resourceHeaders, resourceRows(resourceCounts.scenarios), 0));
-  out.push(...termDifferences(resourceCounts.scenarios).map((line) => `   ${line}`));
-  out.push(`   Target ratio ${targetResourceRatio.toFixed(1)}. The minimum, term by term:`);
-  for (const [term, reason] of Object.entries(resourceCounts.termReasons)) out.push(`     ${term}: ${reason}`);
-  out.push("");
+    textTable(resourceHeaders, resourceRows(resourceCounts.scenarios), 0),
+    ...termDifferences(resourceCounts.scenarios).map((line) => `   ${line}`),
+    `   Target ratio ${targetResourceRatio.toFixed(1)}. The minimum, term by term:`,
+    ...Object.entries(resourceCounts.termReasons).map(([term, reason]) => `     ${term}: ${reason}`),
+    "",
+  ];
+}
 
-  out.push(`3. Packing: ${packing.integration}.`);
-  out.push(`   ${packing.source}.`);
-  out.push(
+/** Section 3: how close the packing comes to the theoretical bound. */
+function packingConsoleLines(packing: BenchResults["packing"]): string[] {
+  return [
+    `3. Packing: ${packing.integration}.`,
+    `   ${packing.source}.`,
     textTable(
       ["bucket name length", "largest count", "theoretical bound", "ratio"],
       packing.results.map((r) => [
@@ -208,24 +229,26 @@ export function renderConsoleReport(results: BenchResults): string {
       ]),
       0,
     ),
-  );
-  out.push(
     `   Target >= ${targetPackingRatio}: ${verdict(packing.results.every((r) => r.ratio >= targetPackingRatio))}.`,
     "",
-  );
+  ];
+}
 
-  out.push(`4. Policy pack cost (${policyPack.scenario}): ${policyPack.note}.`);
-  out.push(
+/** Section 4: the policy pack's cost per resource against registration's. */
+function policyPackConsoleLines(policyPack: BenchResults["policyPack"]): string[] {
+  return [
+    `4. Policy pack cost (${policyPack.scenario}): ${policyPack.note}.`,
     `   ${policyPack.resources ?? "n/a"} resources validated in ${formatMs(policyPack.medianValidateMs)}: ${formatMs(policyPack.validatePerResourceMs)} per resource, ` +
       `against ${formatMs(policyPack.registrationPerResourceMs)} per registered resource; ratio ${formatRatio(policyPack.ratio, 3)} ` +
       `(target <= ${policyPack.target}: ${verdict(policyPack.ratio === undefined ? undefined : policyPack.ratio <= policyPack.target)}).`,
     "",
-  );
+  ];
+}
 
-  out.push(
+/** Section 5: process start to the first resource registration, per loader. */
+function coldStartConsoleLines(coldStart: BenchResults["coldStart"]): string[] {
+  const out: string[] = [
     `5. Cold start: process start to the program's first resource registration (${coldStart.stack}, median of runs).`,
-  );
-  out.push(
     textTable(
       ["loader", "first registration", "runs"],
       coldStart.modes.map((m) => [
@@ -235,15 +258,14 @@ export function renderConsoleReport(results: BenchResults): string {
       ]),
       1,
     ),
-  );
+  ];
   for (const mode of coldStart.modes) out.push(`   ${mode.mode}: ${mode.description}.`);
   if (coldStart.precompileMs !== undefined)
     out.push(
       `   The tsc build for precompiled took ${formatMs(coldStart.precompileMs)} (once per CI job, not counted above).`,
     );
   out.push(`   Recommended for CI: ${coldStart.recommended}, because ${coldStart.why}.`, "");
-  out.push(...peerConsoleLines(results));
-  return `${out.join("\n")}\n`;
+  return out;
 }
 
 /** Section 6: ours against the AWS CDK, growth, and the synth's cold start. */

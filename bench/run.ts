@@ -376,10 +376,10 @@ function peerPhase(): Pick<BenchResults, "peer" | "growth" | "synthColdStart" | 
   };
 }
 
-async function main(): Promise<void> {
-  const environment = benchEnvironment(projectRoot);
+/** The stacks of the scale scenarios, each config map written where the child processes read it. */
+function generateScalePoints(): ScalePoint[] {
   process.stderr.write(`vendor-access bench: generating ${vendorCounts.length * bucketCounts.length} stacks\n`);
-  const points: ScalePoint[] = vendorCounts.flatMap((vendors) =>
+  return vendorCounts.flatMap((vendors) =>
     bucketCounts.map((buckets) => {
       const stack = generateStack(vendors, buckets);
       const configMapFile = join(workDir, `config-${vendors}-${buckets}.json`);
@@ -387,24 +387,22 @@ async function main(): Promise<void> {
       return { stack, configMapFile, runs: { ours: [], baseline: [] } };
     }),
   );
+}
 
-  process.stderr.write("packing\n");
-  const packing = measurePacking(packingNameLengths);
-
+/** The tsc build the precompiled loader needs; a failed build is recorded on that mode, not thrown. */
+function precompileForColdStart(modes: ColdStartMode[]): number | undefined {
   process.stderr.write("tsc build for the precompiled cold start\n");
-  const coldStartModesMeasured: ColdStartMode[] = coldStartModes.map(({ mode, description }) => ({
-    mode,
-    description,
-    firstRegistrationMs: [],
-  }));
-  let precompileMs: number | undefined;
   try {
-    precompileMs = precompile();
+    return precompile();
   } catch (error) {
     if (!(error instanceof ChildFailure)) throw error;
-    coldStartModesMeasured.find((mode) => mode.mode === "precompiled")!.error = error.message;
+    modes.find((mode) => mode.mode === "precompiled")!.error = error.message;
+    return undefined;
   }
+}
 
+/** Phase one: the cold start of each loader and every scale point, ours and baseline alternating, within budget. */
+function measureColdStartAndScale(points: ScalePoint[], coldStartModesMeasured: ColdStartMode[]): void {
   process.stderr.write("cold start and program evaluation at scale (ours and baseline alternate)\n");
   const coldStartPoint = points.find((p) => p.stack.vendors.length === 5 && p.stack.bucketCount === 1)!;
   const coldStartTasks = coldStartMeasurements(coldStartPoint.configMapFile, coldStartModesMeasured);
@@ -416,6 +414,39 @@ async function main(): Promise<void> {
     },
   }));
   repeatWithinBudget([...coldStartTasks, ...scaleTasks]);
+}
+
+/** Write results.json, regenerate the README table from it and print the console report; failures set the exit code. */
+function publishResults(results: BenchResults): void {
+  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  // The README table is regenerated from the file just written, as a reader of results.json would.
+  const written = JSON.parse(readFileSync(resultsPath, "utf8")) as BenchResults;
+  updateReadme(join(projectRoot, "README.md"), written);
+  process.stdout.write(renderConsoleReport(written));
+  process.stdout.write(
+    `\nWrote ${resultsPath} and the README benchmark table (${elapsedSeconds().toFixed(0)} s in all).\n`,
+  );
+  const failed =
+    written.evaluation.scenarios.some((s) => s.error) ||
+    written.coldStart.modes.some((m) => m.error) ||
+    (written.peer ?? []).some((p) => p.error);
+  process.exitCode = failed ? 1 : 0;
+}
+
+async function main(): Promise<void> {
+  const environment = benchEnvironment(projectRoot);
+  const points = generateScalePoints();
+
+  process.stderr.write("packing\n");
+  const packing = measurePacking(packingNameLengths);
+
+  const coldStartModesMeasured: ColdStartMode[] = coldStartModes.map(({ mode, description }) => ({
+    mode,
+    description,
+    firstRegistrationMs: [],
+  }));
+  const precompileMs = precompileForColdStart(coldStartModesMeasured);
+  measureColdStartAndScale(points, coldStartModesMeasured);
   const coldStart = coldStartSummary(coldStartModesMeasured, precompileMs);
   const peer = peerPhase();
 
@@ -440,19 +471,7 @@ async function main(): Promise<void> {
     coldStart,
   };
   results.wallSeconds = elapsedSeconds();
-  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-  // The README table is regenerated from the file just written, as a reader of results.json would.
-  const written = JSON.parse(readFileSync(resultsPath, "utf8")) as BenchResults;
-  updateReadme(join(projectRoot, "README.md"), written);
-  process.stdout.write(renderConsoleReport(written));
-  process.stdout.write(
-    `\nWrote ${resultsPath} and the README benchmark table (${elapsedSeconds().toFixed(0)} s in all).\n`,
-  );
-  const failed =
-    written.evaluation.scenarios.some((s) => s.error) ||
-    written.coldStart.modes.some((m) => m.error) ||
-    (written.peer ?? []).some((p) => p.error);
-  process.exitCode = failed ? 1 : 0;
+  publishResults(results);
 }
 
 main()

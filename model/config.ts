@@ -205,88 +205,125 @@ function bucketSchema(profile: VendorProfile) {
 }
 
 function integrationSchema(profile: VendorProfile) {
+  return z
+    .strictObject(integrationFields(profile))
+    .superRefine((integration, ctx) => checkIntegration(profile, integration, ctx));
+}
+
+/** The keys of one integration; the access levels, auth modes and optional blocks come from the vendor's profile. */
+function integrationFields(profile: VendorProfile) {
   const levels = Object.keys(profile.access.levels) as AccessLevel[];
   const modes = Object.keys(profile.auth.modes) as AuthMode[];
-  return z
-    .strictObject({
-      name: integrationName,
-      vendor: z.literal(profile.id),
-      access: z
-        .string()
-        .refine((v) => (levels as string[]).includes(v), {
-          error: (issue) => `${show(issue.input)} is not offered by ${profile.id} (allowed: ${levels.join(", ")})`,
-        })
-        .default(profile.access.default),
-      auth: z
-        .string()
-        .refine((v) => (modes as string[]).includes(v), {
-          error: (issue) => `${show(issue.input)} is not supported by ${profile.id} (allowed: ${modes.join(", ")})`,
-        })
-        .default(profile.auth.default),
-      principal: z.union([z.string(), z.number()]).transform(String).optional(),
-      externalId: z.string().optional(),
-      excludeActions: z.array(z.string()).optional(),
-      buckets: z.array(bucketSchema(profile)).min(1, { error: "list at least one bucket" }),
-      ...(profile.cors ? { cors: z.strictObject({ origins: z.array(httpsOrigin).min(1) }).optional() } : {}),
-      ...(profile.accessPoint ? { accessPoint: z.strictObject({ name: accessPointName }).optional() } : {}),
-      ...(profile.extraConfig ?? {}),
-    })
-    .superRefine((integration, ctx) => {
-      const mode = profile.auth.modes[integration.auth as AuthMode];
-      if (mode) checkExternalId(profile, integration.auth as AuthMode, mode.externalId, integration.externalId, ctx);
-      checkExcludedActions(profile, integration.access, integration.excludeActions ?? [], ctx);
-      if (mode?.takesPrincipal === false) {
-        if (integration.principal !== undefined)
-          ctx.addIssue({
-            code: "custom",
-            path: ["principal"],
-            message: `${profile.id} with auth ${integration.auth} takes no principal: the vendor uses an access key`,
-          });
-      } else checkPrincipal(profile, integration.principal, ctx);
-      integration.buckets.forEach((bucket, index) => {
-        // One role serves every bucket of an integration, and a role lives in one partition.
-        const partition = partitionOf(bucket.region);
-        const firstPartition = partitionOf(integration.buckets[0].region);
-        if (partition !== firstPartition) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["buckets", index, "region"],
-            message: `${show(bucket.region)} is in partition ${partition}, but this integration's first bucket is in ${firstPartition}; use one integration per partition`,
-          });
-        }
-        const key = bucket.kmsKeyArn ? parseKmsKeyArn(bucket.kmsKeyArn) : undefined;
-        if (key && key.region !== bucket.region) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["buckets", index, "kmsKeyArn"],
-            message: `key is in ${key.region} but bucket ${show(bucket.name)} is in ${bucket.region}; S3 uses only keys in the bucket's region`,
-          });
-        }
-        checkKmsOnlyKeys(bucket, index, ctx);
-        const first = integration.buckets.findIndex((other) => other.name === bucket.name);
-        if (first !== index)
-          ctx.addIssue({
-            code: "custom",
-            path: ["buckets", index, "name"],
-            message: `${show(bucket.name)} is listed twice in this integration (also buckets[${first}])`,
-          });
-        if (bucket.baselineStatements && bucket.bucketPolicyMode !== "exclusive") {
-          ctx.addIssue({
-            code: "custom",
-            path: ["buckets", index, "baselineStatements"],
-            message: "only applies with bucketPolicyMode: exclusive; shared mode keeps every statement it does not own",
-          });
-        }
+  return {
+    name: integrationName,
+    vendor: z.literal(profile.id),
+    access: z
+      .string()
+      .refine((v) => (levels as string[]).includes(v), {
+        error: (issue) => `${show(issue.input)} is not offered by ${profile.id} (allowed: ${levels.join(", ")})`,
+      })
+      .default(profile.access.default),
+    auth: z
+      .string()
+      .refine((v) => (modes as string[]).includes(v), {
+        error: (issue) => `${show(issue.input)} is not supported by ${profile.id} (allowed: ${modes.join(", ")})`,
+      })
+      .default(profile.auth.default),
+    principal: z.union([z.string(), z.number()]).transform(String).optional(),
+    externalId: z.string().optional(),
+    excludeActions: z.array(z.string()).optional(),
+    buckets: z.array(bucketSchema(profile)).min(1, { error: "list at least one bucket" }),
+    ...(profile.cors ? { cors: z.strictObject({ origins: z.array(httpsOrigin).min(1) }).optional() } : {}),
+    ...(profile.accessPoint ? { accessPoint: z.strictObject({ name: accessPointName }).optional() } : {}),
+    ...(profile.extraConfig ?? {}),
+  };
+}
+
+/** A bucket entry as the integration checks see it, after its own keys parsed. */
+interface BucketToCheck {
+  name: string;
+  region: string;
+  kmsKeyArn?: string;
+  bucketKeyEnabled?: boolean;
+  kmsKeyPolicy?: string;
+  bucketPolicyMode: string;
+  baselineStatements?: unknown[];
+}
+
+/** An integration as the cross-key checks see it, after its own keys parsed. */
+interface IntegrationToCheck {
+  auth: string;
+  access: string;
+  principal?: string;
+  externalId?: string;
+  excludeActions?: string[];
+  buckets: BucketToCheck[];
+}
+
+/** The checks that span keys of one integration: ExternalId, excluded actions, principal, its buckets, access point. */
+function checkIntegration(profile: VendorProfile, integration: IntegrationToCheck, ctx: z.RefinementCtx): void {
+  const mode = profile.auth.modes[integration.auth as AuthMode];
+  if (mode) checkExternalId(profile, integration.auth as AuthMode, mode.externalId, integration.externalId, ctx);
+  checkExcludedActions(profile, integration.access, integration.excludeActions ?? [], ctx);
+  if (mode?.takesPrincipal === false) {
+    if (integration.principal !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["principal"],
+        message: `${profile.id} with auth ${integration.auth} takes no principal: the vendor uses an access key`,
       });
-      const accessPoint = (integration as { accessPoint?: unknown }).accessPoint;
-      if (accessPoint && integration.buckets.length > 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["accessPoint", "name"],
-          message: "an access point serves one bucket; with several buckets set buckets[].accessPointName instead",
-        });
-      }
+  } else checkPrincipal(profile, integration.principal, ctx);
+  integration.buckets.forEach((bucket, index) => checkIntegrationBucket(integration.buckets, bucket, index, ctx));
+  const accessPoint = (integration as { accessPoint?: unknown }).accessPoint;
+  if (accessPoint && integration.buckets.length > 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["accessPoint", "name"],
+      message: "an access point serves one bucket; with several buckets set buckets[].accessPointName instead",
     });
+  }
+}
+
+/** One bucket of an integration against the others: partition, key region, KMS-only keys, duplicates, baseline. */
+function checkIntegrationBucket(
+  buckets: readonly BucketToCheck[],
+  bucket: BucketToCheck,
+  index: number,
+  ctx: z.RefinementCtx,
+): void {
+  // One role serves every bucket of an integration, and a role lives in one partition.
+  const partition = partitionOf(bucket.region);
+  const firstPartition = partitionOf(buckets[0].region);
+  if (partition !== firstPartition) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["buckets", index, "region"],
+      message: `${show(bucket.region)} is in partition ${partition}, but this integration's first bucket is in ${firstPartition}; use one integration per partition`,
+    });
+  }
+  const key = bucket.kmsKeyArn ? parseKmsKeyArn(bucket.kmsKeyArn) : undefined;
+  if (key && key.region !== bucket.region) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["buckets", index, "kmsKeyArn"],
+      message: `key is in ${key.region} but bucket ${show(bucket.name)} is in ${bucket.region}; S3 uses only keys in the bucket's region`,
+    });
+  }
+  checkKmsOnlyKeys(bucket, index, ctx);
+  const first = buckets.findIndex((other) => other.name === bucket.name);
+  if (first !== index)
+    ctx.addIssue({
+      code: "custom",
+      path: ["buckets", index, "name"],
+      message: `${show(bucket.name)} is listed twice in this integration (also buckets[${first}])`,
+    });
+  if (bucket.baselineStatements && bucket.bucketPolicyMode !== "exclusive") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["buckets", index, "baselineStatements"],
+      message: "only applies with bucketPolicyMode: exclusive; shared mode keeps every statement it does not own",
+    });
+  }
 }
 
 /** Bucket Keys and the key-policy mode mean nothing without an SSE-KMS key. */

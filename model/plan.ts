@@ -338,6 +338,65 @@ function bucketKmsPlan(bucket: BucketConfig): BucketKmsPlan | undefined {
   };
 }
 
+/** Who receives the permissions: our role or user (named per stack), or the vendor's account for bucket-policy vendors. */
+function granteeOf(
+  integration: IntegrationConfig,
+  stack: StackConfig,
+  stackName: string,
+): { principalType: PrincipalType; identityName?: string; identityArn: string } {
+  const principalType = principalTypeOf(integration);
+  if (principalType === "account") return { principalType, identityArn: integration.principal! };
+  const identityName = identityNameFor(integration.name, stackName);
+  const iamPartition = partitionOf(integration.buckets[0].region);
+  return {
+    principalType,
+    identityName,
+    identityArn: iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`),
+  };
+}
+
+/** What every bucket of one integration shares when its bucket grant is planned. */
+interface BucketGrantContext {
+  integration: IntegrationConfig;
+  actions: ActionSet;
+  accountId: string;
+  sidPrefix: string;
+  identityArn: string;
+  /** The principal the bucket policy names, if the vendor's auth mode grants through the bucket policy. */
+  bucketPolicyPrincipal: string | undefined;
+}
+
+/** One bucket's grant: its bucket-policy statements, CORS rules, access point and SSE-KMS plan. */
+function bucketGrantPlan(context: BucketGrantContext, target: Target): BucketGrantPlan {
+  const { integration, actions, accountId, sidPrefix, identityArn, bucketPolicyPrincipal } = context;
+  const { bucket, accessPoint } = target;
+  // KMS is never granted in a bucket policy: our roles get it in their own policies, other accounts in the key's.
+  const bucketGroups = statementGroups(actions, [{ bucket }], accountId).filter((g) => !g.sid.startsWith("Kms"));
+  const kms = bucketKmsPlan(bucket);
+  // An access point answers only to its own policy plus the bucket's; it names our role and nothing else.
+  const accessPointPlan = accessPoint && {
+    ...accessPoint,
+    policy: policyDocument(
+      groupsToStatements(
+        statementGroups(actions, [target], accountId)
+          .filter((g) => !g.sid.startsWith("Kms") && g.sid !== "BucketAccess")
+          .map((g) => ({ ...g, resources: g.resources.filter((r) => r.startsWith(accessPoint.arn)) })),
+        sidPrefix,
+        { AWS: identityArn },
+      ),
+    ),
+  };
+  return {
+    bucket,
+    statements: bucketPolicyPrincipal
+      ? groupsToStatements(bucketGroups, sidPrefix, { AWS: bucketPolicyPrincipal })
+      : [],
+    corsRules: corsRulesFor(integration.profile, integration, sidPrefix),
+    ...(accessPointPlan ? { accessPoint: accessPointPlan } : {}),
+    ...(kms ? { kms } : {}),
+  };
+}
+
 /** Plan one integration. Throws PlanError when the grant cannot fit IAM's quotas. */
 export function planIntegration(
   integration: IntegrationConfig,
@@ -349,13 +408,7 @@ export function planIntegration(
   const actions = integrationActions(integration);
   const mode = profile.auth.modes[integration.auth]!;
   const sidPrefix = sidPrefixFor(integration.name, ownerKey);
-  const iamPartition = partitionOf(integration.buckets[0].region);
-  const principalType = principalTypeOf(integration);
-  const identityName = principalType === "account" ? undefined : identityNameFor(integration.name, stackName);
-  const identityArn =
-    principalType === "account"
-      ? integration.principal!
-      : iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`);
+  const { principalType, identityName, identityArn } = granteeOf(integration, stack, stackName);
 
   const targets = targetsOf(integration, stack.accountId, stackName);
   const groups = statementGroups(actions, targets, stack.accountId);
@@ -367,38 +420,7 @@ export function planIntegration(
       : mode.bucketPolicyPrincipal === "role"
         ? identityArn
         : undefined;
-  const vendorPrincipals = integration.principal ? [integration.principal] : [];
-  const buckets = targets.map((target): BucketGrantPlan => {
-    const { bucket, accessPoint } = target;
-    // KMS is never granted in a bucket policy: our roles get it in their own policies, other accounts in the key's.
-    const bucketGroups = statementGroups(actions, [{ bucket }], stack.accountId).filter(
-      (g) => !g.sid.startsWith("Kms"),
-    );
-    const kms = bucketKmsPlan(bucket);
-    // An access point answers only to its own policy plus the bucket's; it names our role and nothing else.
-    const accessPointPlan = accessPoint && {
-      ...accessPoint,
-      policy: policyDocument(
-        groupsToStatements(
-          statementGroups(actions, [target], stack.accountId)
-            .filter((g) => !g.sid.startsWith("Kms") && g.sid !== "BucketAccess")
-            .map((g) => ({ ...g, resources: g.resources.filter((r) => r.startsWith(accessPoint.arn)) })),
-          sidPrefix,
-          { AWS: identityArn },
-        ),
-      ),
-    };
-    return {
-      bucket,
-      statements: bucketPolicyPrincipal
-        ? groupsToStatements(bucketGroups, sidPrefix, { AWS: bucketPolicyPrincipal })
-        : [],
-      corsRules: corsRulesFor(profile, integration, sidPrefix),
-      ...(accessPointPlan ? { accessPoint: accessPointPlan } : {}),
-      ...(kms ? { kms } : {}),
-    };
-  });
-
+  const context = { integration, actions, accountId: stack.accountId, sidPrefix, identityArn, bucketPolicyPrincipal };
   const plan: IntegrationPlan = {
     integration,
     profile,
@@ -406,10 +428,10 @@ export function planIntegration(
     principalType,
     ...(identityName ? { identityName } : {}),
     identityArn,
-    vendorPrincipals,
+    vendorPrincipals: integration.principal ? [integration.principal] : [],
     externalIdSource: mode.externalId,
     permissionPolicies,
-    buckets,
+    buckets: targets.map((target) => bucketGrantPlan(context, target)),
     sidPrefix,
     keyPolicyStatements: keyPolicyContributions({
       integration: integration.name,

@@ -252,6 +252,297 @@ interface BucketScene {
   ownResourcesOnlyForOtherActions: boolean;
 }
 
+/** One bucket's proof as it runs: the caller, its identity-side policies, and how it asks and records a request. */
+class BucketProver {
+  readonly caller: string;
+  readonly identity: PolicySet;
+  readonly owner: string;
+  /** A prefix beside the granted one; undefined when the whole bucket is granted. */
+  readonly outsidePrefix: string | undefined;
+
+  constructor(
+    readonly input: IntegrationProofInput,
+    readonly scene: BucketScene,
+    readonly recorder: CheckRecorder,
+  ) {
+    const { plan, config } = input;
+    const { bucket } = scene;
+    this.caller = callerFor(plan);
+    this.identity = {
+      identityPolicies: plan.permissionPolicies,
+      // MLSpace's instructions add the same statement to its permissions boundary, so the boundary allows it too.
+      ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
+    };
+    this.owner = config.accountId;
+    this.outsidePrefix =
+      bucket.prefix === "" ? undefined : bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
+  }
+
+  objectArn(name: string, prefix: string): string {
+    return `${bucketArn(name, this.scene.bucket.region)}/${objectKey(prefix)}`;
+  }
+
+  /** Ask a request on a bucket, object or other resource; by default under the identity policies and the bucket policy. */
+  async onBucket(
+    action: string,
+    target: string,
+    resource: string,
+    expected: Expectation,
+    context: Record<string, string> = {},
+    policies: PolicySet = { ...this.identity, resourcePolicy: this.scene.bucketPolicy },
+    who = this.caller,
+  ): Promise<void> {
+    const actual = await simulate({ caller: who, action, resource, resourceAccount: this.owner, context }, policies);
+    this.recorder.record(
+      action,
+      target,
+      `${who} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+      expected,
+      actual,
+    );
+  }
+
+  /** Ask a request through an access point: its own policy, then the bucket's for data actions. */
+  async throughAccessPoint(
+    action: string,
+    target: string,
+    resource: string,
+    bucketResource: string | undefined,
+    expected: Expectation,
+    context: Record<string, string> = {},
+  ): Promise<void> {
+    const { caller, owner, scene } = this;
+    const result = await simulateThroughAccessPoint(
+      { caller, action, resource, resourceAccount: owner, context },
+      bucketResource,
+      {
+        identityPolicies: this.identity.identityPolicies,
+        accessPointPolicy: resource.startsWith(scene.accessPoint!.arn) ? scene.accessPoint!.policy : undefined,
+        bucketPolicy: scene.bucketPolicy,
+      },
+    );
+    this.recorder.record(
+      action,
+      target,
+      `${caller} ${action} ${resource} (access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""})${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
+      expected,
+      result.decision,
+    );
+  }
+}
+
+function objectKey(prefix: string): string {
+  return `${prefix}proof.txt`;
+}
+
+/** What one S3 action is, for one bucket's proof: its catalog shape and whether the grant names it. */
+interface S3ActionFacts {
+  action: string;
+  shape: ActionShape;
+  takesPrefix: boolean;
+  /** `s3:prefix` set to the granted prefix, for listing actions that take it. */
+  listContext: Record<string, string>;
+  isBucketAction: boolean;
+  isObjectAction: boolean;
+  /** Whether to ask beyond our own resources (other bucket, outside the prefix, other access point). */
+  askElsewhere: boolean;
+}
+
+async function s3ActionFacts(prover: BucketProver, action: string): Promise<S3ActionFacts> {
+  const { plan } = prover.input;
+  const { bucket } = prover.scene;
+  const shape = await actionShape(action);
+  const takesPrefix = shape.conditionKeys.includes("s3:prefix");
+  const isBucketAction = plan.actions.bucket.includes(action);
+  const isObjectAction = plan.actions.object.includes(action);
+  return {
+    action,
+    shape,
+    takesPrefix,
+    listContext: takesPrefix && bucket.prefix !== "" ? { "s3:prefix": bucket.prefix } : {},
+    isBucketAction,
+    isObjectAction,
+    // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
+    askElsewhere: !prover.scene.ownResourcesOnlyForOtherActions || isBucketAction || isObjectAction,
+  };
+}
+
+/** The action on our bucket, on another bucket, and (for prefix-scoped listing) without or with another s3:prefix. */
+async function proveOnBucketResource(prover: BucketProver, facts: S3ActionFacts): Promise<void> {
+  const { bucket, otherBucket } = prover.scene;
+  const { action, listContext, isBucketAction, takesPrefix } = facts;
+  const ours = bucketArn(bucket.name, bucket.region);
+  await prover.onBucket(action, "bucket", ours, isBucketAction ? "allow" : "deny", listContext);
+  if (facts.askElsewhere)
+    await prover.onBucket(action, "other bucket", bucketArn(otherBucket, bucket.region), "deny", listContext, {
+      ...prover.identity,
+    });
+  if (isBucketAction && takesPrefix && bucket.prefix !== "") {
+    await prover.onBucket(action, "bucket, no s3:prefix", ours, "deny");
+    await prover.onBucket(action, "bucket, other s3:prefix", ours, "deny", { "s3:prefix": prover.outsidePrefix! });
+  }
+}
+
+/** The action on an object in the prefix, outside it, and in another bucket. */
+async function proveOnObjectResource(prover: BucketProver, facts: S3ActionFacts): Promise<void> {
+  const { bucket, otherBucket } = prover.scene;
+  const { action, askElsewhere } = facts;
+  const inPrefix = prover.objectArn(bucket.name, bucket.prefix);
+  await prover.onBucket(action, "object in prefix", inPrefix, facts.isObjectAction ? "allow" : "deny");
+  if (prover.outsidePrefix && askElsewhere)
+    await prover.onBucket(action, "object outside prefix", prover.objectArn(bucket.name, prover.outsidePrefix), "deny");
+  if (askElsewhere)
+    await prover.onBucket(
+      action,
+      "other bucket object",
+      prover.objectArn(otherBucket, bucket.prefix),
+      "deny",
+      {},
+      { ...prover.identity },
+    );
+}
+
+/** The action on our access point, on another one, and (for prefix-scoped listing) without s3:prefix. */
+async function proveOnAccessPoint(prover: BucketProver, facts: S3ActionFacts): Promise<void> {
+  const { bucket, accessPoint } = prover.scene;
+  const { action, shape, listContext, isBucketAction } = facts;
+  const otherPoint = accessPointArn(bucket.region, prover.owner, `${bucket.accessPointName}-other`);
+  // Data actions through the access point reach the bucket too; actions on the access point itself do not.
+  const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
+  const ours = accessPoint!.arn;
+  await prover.throughAccessPoint(
+    action,
+    "access point",
+    ours,
+    underlying,
+    isBucketAction ? "allow" : "deny",
+    listContext,
+  );
+  if (facts.askElsewhere)
+    await prover.throughAccessPoint(action, "other access point", otherPoint, underlying, "deny", listContext);
+  if (isBucketAction && facts.takesPrefix && bucket.prefix !== "") {
+    await prover.throughAccessPoint(action, "access point, no s3:prefix", ours, underlying, "deny");
+  }
+}
+
+/** The action on an object through our access point, in the prefix and outside it, and through another one. */
+async function proveOnAccessPointObject(prover: BucketProver, facts: S3ActionFacts): Promise<void> {
+  const { bucket, accessPoint } = prover.scene;
+  const { action, askElsewhere } = facts;
+  const pointObject = (point: string, prefix: string) => `${point}/object/${objectKey(prefix)}`;
+  const otherPoint = accessPointArn(bucket.region, prover.owner, `${bucket.accessPointName}-other`);
+  await prover.throughAccessPoint(
+    action,
+    "AP object in prefix",
+    pointObject(accessPoint!.arn, bucket.prefix),
+    prover.objectArn(bucket.name, bucket.prefix),
+    facts.isObjectAction ? "allow" : "deny",
+  );
+  if (prover.outsidePrefix && askElsewhere)
+    await prover.throughAccessPoint(
+      action,
+      "AP object outside prefix",
+      pointObject(accessPoint!.arn, prover.outsidePrefix),
+      prover.objectArn(bucket.name, prover.outsidePrefix),
+      "deny",
+    );
+  if (askElsewhere)
+    await prover.throughAccessPoint(
+      action,
+      "other AP object",
+      pointObject(otherPoint, bucket.prefix),
+      prover.objectArn(bucket.name, bucket.prefix),
+      "deny",
+    );
+}
+
+/** One S3 action against every resource type it takes: bucket, object, access point, AP object, or anything else. */
+async function proveS3Action(prover: BucketProver, action: string): Promise<void> {
+  const { bucket, partition, accessPoint } = prover.scene;
+  const facts = await s3ActionFacts(prover, action);
+  const types = facts.shape.resourceTypes;
+  let covered = false;
+  if (types.includes("bucket")) {
+    covered = true;
+    await proveOnBucketResource(prover, facts);
+  }
+  if (types.includes("object")) {
+    covered = true;
+    await proveOnObjectResource(prover, facts);
+  }
+  if (accessPoint && types.includes("accesspoint")) {
+    covered = true;
+    await proveOnAccessPoint(prover, facts);
+  }
+  if (accessPoint && types.includes("accesspointobject")) {
+    covered = true;
+    await proveOnAccessPointObject(prover, facts);
+  }
+  if (!covered && types.length > 0) {
+    const resource = await exampleArn("s3", types[0], partition, bucket.region, prover.owner);
+    await prover.onBucket(action, "other S3 resource", resource, "deny", {}, { ...prover.identity });
+  } else if (types.length === 0) {
+    await prover.onBucket(action, "no resource (*)", "*", "deny", {}, { ...prover.identity });
+  }
+}
+
+/** Cross-account grants need both sides; a same-account one needs either, and no other account may use it. */
+async function proveBothSidesNeeded(prover: BucketProver): Promise<void> {
+  const { plan } = prover.input;
+  const { bucket, bucketPolicy } = prover.scene;
+  const ownStatementsRemoved =
+    bucketPolicy && policyDocument(bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
+  const withoutOurs =
+    ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
+  for (const action of plan.actions.object) {
+    const resource = prover.objectArn(bucket.name, bucket.prefix);
+    if (plan.principalType === "account") await proveAccountGrantSides(prover, action, resource, withoutOurs);
+    const callerFields = parse(prover.caller);
+    const stranger = otherAccount(prover.owner, callerFields.accountId);
+    const strangerCaller = build({ ...callerFields, accountId: stranger });
+    await prover.onBucket(
+      action,
+      "other account, same policy",
+      resource,
+      "deny",
+      {},
+      { ...prover.identity, resourcePolicy: bucketPolicy },
+      strangerCaller,
+    );
+  }
+}
+
+/** A vendor-account grant needs the bucket policy, the vendor's identity policy and its boundary, each. */
+async function proveAccountGrantSides(
+  prover: BucketProver,
+  action: string,
+  resource: string,
+  bucketPolicyWithoutOurs: PolicyDocument | undefined,
+): Promise<void> {
+  const { plan } = prover.input;
+  const { bucketPolicy } = prover.scene;
+  const onlyBucketPolicy = { identityPolicies: [], resourcePolicy: bucketPolicy };
+  await prover.onBucket(action, "bucket policy only", resource, "deny", {}, onlyBucketPolicy);
+  const onlyIdentity = { ...prover.identity, resourcePolicy: bucketPolicyWithoutOurs };
+  await prover.onBucket(action, "identity policy only", resource, "deny", {}, onlyIdentity);
+  // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
+  const boundaryWithout = policyDocument([
+    allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
+  ]);
+  await prover.onBucket(
+    action,
+    "boundary lacks statement",
+    resource,
+    "deny",
+    {},
+    {
+      identityPolicies: plan.permissionPolicies,
+      permissionBoundaries: [boundaryWithout],
+      resourcePolicy: bucketPolicy,
+    },
+  );
+}
+
 async function proveBucket(
   input: IntegrationProofInput,
   scene: BucketScene,
@@ -259,225 +550,11 @@ async function proveBucket(
   kmsActions: readonly string[],
   recorder: CheckRecorder,
 ): Promise<void> {
-  const { plan, config } = input;
-  const { bucket, partition } = scene;
-  const caller = callerFor(plan);
-  const identity: PolicySet = {
-    identityPolicies: plan.permissionPolicies,
-    // MLSpace adds the same statement to its permissions boundary (seeds/mlspace.txt), so the boundary allows it too.
-    ...(plan.principalType === "account" ? { permissionBoundaries: plan.permissionPolicies } : {}),
-  };
-  const owner = config.accountId;
-  const objectKey = (prefix: string) => `${prefix}proof.txt`;
-  const outsidePrefix =
-    bucket.prefix === "" ? undefined : bucket.prefix.startsWith("proof-outside/") ? "elsewhere/" : "proof-outside/";
-  const objectArn = (name: string, prefix: string) => `${bucketArn(name, bucket.region)}/${objectKey(prefix)}`;
-  const onBucket = async (
-    action: string,
-    target: string,
-    resource: string,
-    expected: Expectation,
-    context: Record<string, string> = {},
-    policies: PolicySet = { ...identity, resourcePolicy: scene.bucketPolicy },
-    who = caller,
-  ) => {
-    const actual = await simulate({ caller: who, action, resource, resourceAccount: owner, context }, policies);
-    recorder.record(
-      action,
-      target,
-      `${who} ${action} ${resource}${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
-      expected,
-      actual,
-    );
-  };
-  const throughAccessPoint = async (
-    action: string,
-    target: string,
-    resource: string,
-    bucketResource: string | undefined,
-    expected: Expectation,
-    context: Record<string, string> = {},
-  ) => {
-    const result = await simulateThroughAccessPoint(
-      { caller, action, resource, resourceAccount: owner, context },
-      bucketResource,
-      {
-        identityPolicies: identity.identityPolicies,
-        accessPointPolicy: resource.startsWith(scene.accessPoint!.arn) ? scene.accessPoint!.policy : undefined,
-        bucketPolicy: scene.bucketPolicy,
-      },
-    );
-    recorder.record(
-      action,
-      target,
-      `${caller} ${action} ${resource} (access point policy: ${result.accessPoint}${result.bucket ? `, bucket policy: ${result.bucket}` : ""})${Object.keys(context).length ? ` ${JSON.stringify(context)}` : ""}`,
-      expected,
-      result.decision,
-    );
-  };
-
-  for (const action of s3Actions) {
-    const shape = await actionShape(action);
-    const takesPrefix = shape.conditionKeys.includes("s3:prefix");
-    const listContext: Record<string, string> =
-      takesPrefix && bucket.prefix !== "" ? { "s3:prefix": bucket.prefix } : {};
-    const isBucketAction = plan.actions.bucket.includes(action);
-    const isObjectAction = plan.actions.object.includes(action);
-    // A sampled run asks an action the grant does not name only where the grant is widest: our own resources.
-    const askElsewhere = !scene.ownResourcesOnlyForOtherActions || isBucketAction || isObjectAction;
-    let covered = false;
-    if (shape.resourceTypes.includes("bucket")) {
-      covered = true;
-      await onBucket(
-        action,
-        "bucket",
-        bucketArn(bucket.name, bucket.region),
-        isBucketAction ? "allow" : "deny",
-        listContext,
-      );
-      if (askElsewhere)
-        await onBucket(action, "other bucket", bucketArn(scene.otherBucket, bucket.region), "deny", listContext, {
-          ...identity,
-        });
-      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
-        await onBucket(action, "bucket, no s3:prefix", bucketArn(bucket.name, bucket.region), "deny");
-        await onBucket(action, "bucket, other s3:prefix", bucketArn(bucket.name, bucket.region), "deny", {
-          "s3:prefix": outsidePrefix!,
-        });
-      }
-    }
-    if (shape.resourceTypes.includes("object")) {
-      covered = true;
-      await onBucket(
-        action,
-        "object in prefix",
-        objectArn(bucket.name, bucket.prefix),
-        isObjectAction ? "allow" : "deny",
-      );
-      if (outsidePrefix && askElsewhere)
-        await onBucket(action, "object outside prefix", objectArn(bucket.name, outsidePrefix), "deny");
-      if (askElsewhere)
-        await onBucket(
-          action,
-          "other bucket object",
-          objectArn(scene.otherBucket, bucket.prefix),
-          "deny",
-          {},
-          { ...identity },
-        );
-    }
-    if (scene.accessPoint && shape.resourceTypes.includes("accesspoint")) {
-      covered = true;
-      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
-      // Data actions through the access point reach the bucket too; actions on the access point itself do not.
-      const underlying = shape.resourceTypes.includes("bucket") ? bucketArn(bucket.name, bucket.region) : undefined;
-      await throughAccessPoint(
-        action,
-        "access point",
-        scene.accessPoint.arn,
-        underlying,
-        isBucketAction ? "allow" : "deny",
-        listContext,
-      );
-      if (askElsewhere)
-        await throughAccessPoint(action, "other access point", otherPoint, underlying, "deny", listContext);
-      if (isBucketAction && takesPrefix && bucket.prefix !== "") {
-        await throughAccessPoint(action, "access point, no s3:prefix", scene.accessPoint.arn, underlying, "deny");
-      }
-    }
-    if (scene.accessPoint && shape.resourceTypes.includes("accesspointobject")) {
-      covered = true;
-      const pointObject = (point: string, prefix: string) => `${point}/object/${objectKey(prefix)}`;
-      const otherPoint = accessPointArn(bucket.region, owner, `${bucket.accessPointName}-other`);
-      await throughAccessPoint(
-        action,
-        "AP object in prefix",
-        pointObject(scene.accessPoint.arn, bucket.prefix),
-        objectArn(bucket.name, bucket.prefix),
-        isObjectAction ? "allow" : "deny",
-      );
-      if (outsidePrefix && askElsewhere)
-        await throughAccessPoint(
-          action,
-          "AP object outside prefix",
-          pointObject(scene.accessPoint.arn, outsidePrefix),
-          objectArn(bucket.name, outsidePrefix),
-          "deny",
-        );
-      if (askElsewhere)
-        await throughAccessPoint(
-          action,
-          "other AP object",
-          pointObject(otherPoint, bucket.prefix),
-          objectArn(bucket.name, bucket.prefix),
-          "deny",
-        );
-    }
-    if (!covered && shape.resourceTypes.length > 0) {
-      const resource = await exampleArn("s3", shape.resourceTypes[0], partition, bucket.region, owner);
-      await onBucket(action, "other S3 resource", resource, "deny", {}, { ...identity });
-    } else if (shape.resourceTypes.length === 0) {
-      await onBucket(action, "no resource (*)", "*", "deny", {}, { ...identity });
-    }
-  }
-
-  // Cross-account grants need both sides; a same-account one needs either, and no other account may use it.
-  const ownStatementsRemoved =
-    scene.bucketPolicy &&
-    policyDocument(scene.bucketPolicy.Statement.filter((s) => !s.Sid?.startsWith(plan.sidPrefix)));
-  const withoutOurs =
-    ownStatementsRemoved && ownStatementsRemoved.Statement.length > 0 ? ownStatementsRemoved : undefined;
-  for (const action of plan.actions.object) {
-    const resource = objectArn(bucket.name, bucket.prefix);
-    if (plan.principalType === "account") {
-      await onBucket(
-        action,
-        "bucket policy only",
-        resource,
-        "deny",
-        {},
-        { identityPolicies: [], resourcePolicy: scene.bucketPolicy },
-      );
-      await onBucket(
-        action,
-        "identity policy only",
-        resource,
-        "deny",
-        {},
-        { ...identity, resourcePolicy: withoutOurs },
-      );
-      // The handoff says to add the statement to the boundary as well: a boundary without it caps the grant.
-      const boundaryWithout = policyDocument([
-        allow({ actions: ["sagemaker:DescribeNotebookInstance"], resources: ["*"] }),
-      ]);
-      await onBucket(
-        action,
-        "boundary lacks statement",
-        resource,
-        "deny",
-        {},
-        {
-          identityPolicies: plan.permissionPolicies,
-          permissionBoundaries: [boundaryWithout],
-          resourcePolicy: scene.bucketPolicy,
-        },
-      );
-    }
-    const callerFields = parse(caller);
-    const stranger = otherAccount(owner, callerFields.accountId);
-    const strangerCaller = build({ ...callerFields, accountId: stranger });
-    await onBucket(
-      action,
-      "other account, same policy",
-      resource,
-      "deny",
-      {},
-      { ...identity, resourcePolicy: scene.bucketPolicy },
-      strangerCaller,
-    );
-  }
-
-  if (bucket.kmsKeyArn) await proveKms(input, scene, { caller, identity, kmsActions }, recorder);
+  const prover = new BucketProver(input, scene, recorder);
+  for (const action of s3Actions) await proveS3Action(prover, action);
+  await proveBothSidesNeeded(prover);
+  if (scene.bucket.kmsKeyArn)
+    await proveKms(input, scene, { caller: prover.caller, identity: prover.identity, kmsActions }, recorder);
 }
 
 /** Which KMS requests a bucket's proof asks: the caller, its identity-side policies and the KMS actions to sweep. */
