@@ -336,10 +336,18 @@ export function sharedBucketContextOf(
   };
 }
 
-/** The stack's AWS settings as inputs of a resource whose provider calls AWS; the chain's ExternalIds as a secret. */
-function awsClientSpecInputs(context: SharedBucketContext): Record<string, SpecValue> {
+/**
+ * The inputs every shared-document resource (bucket policy, CORS, key policy) takes besides its document and its
+ * entries: the stack's owner key and coordination, and its AWS settings, with the chain's ExternalIds as a secret.
+ */
+function sharedDocumentSpecInputs(resourceKind: string, context: SharedBucketContext): Record<string, SpecValue> {
   const externalIds = context.awsExternalIds ?? [];
   return {
+    resourceKind,
+    providerVersion: sharedDocumentProviderVersion,
+    ownerKey: context.ownerKey,
+    legacy: context.legacy as unknown as SpecValue[],
+    ...(context.coordination ? { coordination: context.coordination } : {}),
     ...(context.aws ? { aws: context.aws as unknown as SpecValue } : {}),
     ...(externalIds.some((id) => id !== null) ? { awsExternalIds: { $secret: externalIds } } : {}),
   };
@@ -357,15 +365,7 @@ export function sharedBucketEntriesSpecs(
 ): ResourceSpec[] {
   const statements = bucket.contributions.flatMap((c) => c.statements);
   const rules = bucket.contributions.flatMap((c) => c.corsRules);
-  const common = {
-    providerVersion: sharedDocumentProviderVersion,
-    bucket: bucket.bucket,
-    region: bucket.region,
-    ownerKey: context.ownerKey,
-    legacy: context.legacy as unknown as SpecValue[],
-    ...(context.coordination ? { coordination: context.coordination } : {}),
-    ...awsClientSpecInputs(context),
-  };
+  const document = { bucket: bucket.bucket, region: bucket.region };
   const namesRole = plans.filter(
     (plan) =>
       plan.principalType === "role" &&
@@ -384,8 +384,8 @@ export function sharedBucketEntriesSpecs(
       ? [
           {
             ...top(`bucket-${bucket.bucket}-policy-entries`, {
-              resourceKind: bucketPolicyEntriesKind,
-              ...common,
+              ...sharedDocumentSpecInputs(bucketPolicyEntriesKind, context),
+              ...document,
               statements: statements as unknown as SpecValue[],
             }),
             dependsOn: namesRole.map((plan) => ({ type: componentTypes.roleTrust, name: plan.integration.name })),
@@ -395,8 +395,8 @@ export function sharedBucketEntriesSpecs(
     ...(rules.length > 0
       ? [
           top(`bucket-${bucket.bucket}-cors-entries`, {
-            resourceKind: bucketCorsEntriesKind,
-            ...common,
+            ...sharedDocumentSpecInputs(bucketCorsEntriesKind, context),
+            ...document,
             rules: rules as unknown as SpecValue[],
           }),
         ]
@@ -426,13 +426,9 @@ export function keyPolicyEntriesSpecs(
       parentType: null,
       custom: true,
       inputs: {
-        resourceKind: keyPolicyEntriesKind,
-        providerVersion: sharedDocumentProviderVersion,
+        ...sharedDocumentSpecInputs(keyPolicyEntriesKind, context),
         keyArn: keyPolicy.keyArn,
         region: keyPolicy.region,
-        ownerKey: context.ownerKey,
-        legacy: context.legacy as unknown as SpecValue[],
-        ...(context.coordination ? { coordination: context.coordination } : {}),
         statements: keyPolicy.statements as unknown as SpecValue[],
       },
     }));

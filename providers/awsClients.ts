@@ -1,10 +1,12 @@
-// AWS SDK v3 clients with the stack's own AWS settings (profile, assume-role chain, endpoints), so that the
-// program's calls outside the AWS provider run as the same principal in the same account as the provider's.
+// The one place the program's own AWS SDK v3 clients are made (S3 and KMS): the stack's AWS settings (profile,
+// assume-role chain, endpoints), request timeouts, and no SDK retries of document writes, so that calls outside the
+// AWS provider run as the same principal in the same account as the provider's, and never resend a stale body.
 // Kept free of Pulumi imports: the dynamic providers capture it by value; the SDK packages are captured as requires.
-import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
-import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AssumeRoleExternalIds, AwsClientSettings } from "../model/awsSettings";
 
@@ -90,32 +92,86 @@ function chainFor(context: AwsClientContext): AwsCredentialIdentityProvider {
   return credentials;
 }
 
-/** An S3 client in `region` with the stack's credentials and endpoint. */
-export function s3ClientFor(
-  region: string,
-  context: AwsClientContext = defaultAwsClientContext,
-  extra: Omit<S3ClientConfig, "region" | "credentials" | "endpoint"> & {
-    /** Credentials from `credentialsFor(context)`, to share them between clients. */
-    credentials?: AwsCredentialIdentityProvider;
-  } = {},
-): S3Client {
-  const endpoint = context.settings.endpoints.s3 ?? environmentEndpoint("S3");
-  return new S3Client({
-    ...extra,
-    region,
-    credentials: extra.credentials ?? credentialsFor(context),
-    ...(endpoint ? { endpoint } : {}),
-    // Local S3 servers answer on one host, so buckets go in the path, not the hostname.
-    ...(context.settings.s3UsePathStyle || endpoint ? { forcePathStyle: true } : {}),
-  });
+/** Time limits of every request the program's own clients send. */
+export interface RequestTimeouts {
+  /** Time to open the TCP connection. */
+  connectTimeoutMs: number;
+  /** Time without an answer before the request fails: an endpoint that never answers cannot hang `up`. */
+  requestTimeoutMs: number;
 }
 
-/** A KMS client in `region` with the stack's credentials and endpoint. */
-export function kmsClientFor(
+/** Reads may be retried by the SDK; writes are sent once, since a resend could carry a body the document has outgrown. */
+export interface DocumentClients<Client> {
+  reads: Client;
+  writes: Client;
+  destroy(): void;
+}
+
+/** The settings S3 and KMS clients take alike. */
+interface CommonClientConfig {
+  region: string;
+  credentials: AwsCredentialIdentityProvider;
+  maxAttempts: number;
+  requestHandler: NodeHttpHandler;
+  endpoint?: string;
+}
+
+/** What every client of one pair shares: region, the stack's credentials (one session), endpoint and timeouts. */
+function clientPair<Client extends { destroy(): void }>(
+  service: "s3" | "kms",
   region: string,
+  timeouts: RequestTimeouts,
+  context: AwsClientContext,
+  construct: (config: CommonClientConfig) => Client,
+): DocumentClients<Client> {
+  const credentials = credentialsFor(context);
+  const endpoint = context.settings.endpoints[service] ?? environmentEndpoint(service === "s3" ? "S3" : "KMS");
+  const make = (maxAttempts: number) =>
+    construct({
+      region,
+      credentials,
+      maxAttempts,
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: timeouts.connectTimeoutMs,
+        requestTimeout: timeouts.requestTimeoutMs,
+      }),
+      ...(endpoint ? { endpoint } : {}),
+    });
+  const reads = make(3);
+  const writes = make(1);
+  return {
+    reads,
+    writes,
+    destroy: () => {
+      reads.destroy();
+      writes.destroy();
+    },
+  };
+}
+
+/** S3 clients in the bucket's region with the stack's settings; local S3 servers get path-style addressing. */
+export function s3ClientsFor(
+  region: string,
+  timeouts: RequestTimeouts,
   context: AwsClientContext = defaultAwsClientContext,
-  extra: Omit<KMSClientConfig, "region" | "credentials" | "endpoint"> = {},
-): KMSClient {
-  const endpoint = context.settings.endpoints.kms ?? environmentEndpoint("KMS");
-  return new KMSClient({ ...extra, region, credentials: credentialsFor(context), ...(endpoint ? { endpoint } : {}) });
+): DocumentClients<S3Client> {
+  const pathStyle = context.settings.s3UsePathStyle || !!(context.settings.endpoints.s3 ?? environmentEndpoint("S3"));
+  return clientPair(
+    "s3",
+    region,
+    timeouts,
+    context,
+    (config) =>
+      // Local S3 servers answer on one host, so buckets go in the path, not the hostname.
+      new S3Client({ ...config, ...(pathStyle ? { forcePathStyle: true } : {}) }),
+  );
+}
+
+/** KMS clients in the key's region with the stack's settings. */
+export function kmsClientsFor(
+  region: string,
+  timeouts: RequestTimeouts,
+  context: AwsClientContext = defaultAwsClientContext,
+): DocumentClients<KMSClient> {
+  return clientPair("kms", region, timeouts, context, (config) => new KMSClient(config));
 }

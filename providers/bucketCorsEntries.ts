@@ -5,28 +5,22 @@ import { bucketCorsEntriesKind } from "../model/resourceSpecs";
 import type { CorsRule } from "../model/plan";
 import { bucketCorsFormat } from "../model/sharedDocuments/formats";
 import type { LiveCorsRule } from "../model/sharedDocuments/merge";
-import type { LegacyPrefix } from "../model/sharedDocuments/ownership";
-import { awsClientContextOf, type AwsClientInputs } from "./awsClients";
+import { s3ClientsFor } from "./awsClients";
 import { defaultOwnedEntriesOptions, type OwnedEntriesOptions } from "./ownedEntries";
-import { bucketCorsStore, s3ClientsFor, type CoordinationBucket } from "./s3DocumentStores";
+import { bucketCorsStore } from "./s3DocumentStores";
 import {
   createSharedDocumentProvider,
-  sharedDocumentProviderVersion,
+  openWithStackSettings,
+  sharedDocumentInputs,
+  type SharedDocumentArgs,
   type SharedDocumentProps,
 } from "./sharedDocumentProvider";
 
 export { bucketCorsEntriesKind };
 
-export interface BucketCorsEntriesArgs {
+export interface BucketCorsEntriesArgs extends SharedDocumentArgs {
   bucket: string;
-  region: string;
-  ownerKey: string;
   rules: pulumi.Input<CorsRule[]>;
-  legacy?: LegacyPrefix[];
-  coordination?: CoordinationBucket;
-  /** The stack's AWS settings (the chain's ExternalIds as a secret), so writes run as the AWS provider does. */
-  aws?: AwsClientInputs["aws"];
-  awsExternalIds?: AwsClientInputs["awsExternalIds"];
 }
 
 export interface BucketCorsEntriesInputs extends SharedDocumentProps {
@@ -44,13 +38,9 @@ export function createBucketCorsEntriesProvider(options: OwnedEntriesOptions = d
       entriesKey: "rules",
       identityKeys: ["bucket", "region"],
       format: (props) => bucketCorsFormat(props.bucket as string),
-      open: (props, timeouts) => {
-        const clients = s3ClientsFor(props.region as string, timeouts, awsClientContextOf(props));
-        return {
-          store: bucketCorsStore(clients, props.bucket as string, props.region as string),
-          close: clients.destroy,
-        };
-      },
+      open: openWithStackSettings(s3ClientsFor, (clients, props) =>
+        bucketCorsStore(clients, props.bucket as string, props.region as string),
+      ),
     },
     options,
   ) as Provider;
@@ -69,19 +59,7 @@ export class BucketCorsEntries extends pulumi.dynamic.Resource {
   declare readonly drift: pulumi.Output<string[]>;
 
   constructor(name: string, args: BucketCorsEntriesArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = {
-      resourceKind: bucketCorsEntriesKind,
-      providerVersion: sharedDocumentProviderVersion,
-      bucket: args.bucket,
-      region: args.region,
-      ownerKey: args.ownerKey,
-      rules: args.rules,
-      legacy: args.legacy ?? [],
-      ...(args.coordination ? { coordination: args.coordination } : {}),
-      ...(args.aws ? { aws: args.aws } : {}),
-      ...(args.awsExternalIds ? { awsExternalIds: args.awsExternalIds } : {}),
-      drift: undefined,
-    };
+    const props = { ...sharedDocumentInputs(bucketCorsEntriesKind, args), bucket: args.bucket, rules: args.rules };
     super(bucketCorsEntriesProvider, name, props, opts);
   }
 }

@@ -5,28 +5,22 @@ import { bucketPolicyEntriesKind } from "../model/resourceSpecs";
 import type { PolicyStatement } from "../model/policy/document";
 import { bucketPolicyFormat } from "../model/sharedDocuments/formats";
 import type { LiveStatement } from "../model/sharedDocuments/merge";
-import type { LegacyPrefix } from "../model/sharedDocuments/ownership";
-import { awsClientContextOf, type AwsClientInputs } from "./awsClients";
+import { s3ClientsFor } from "./awsClients";
 import { defaultOwnedEntriesOptions, type OwnedEntriesOptions } from "./ownedEntries";
-import { bucketPolicyStore, s3ClientsFor, type CoordinationBucket } from "./s3DocumentStores";
+import { bucketPolicyStore } from "./s3DocumentStores";
 import {
   createSharedDocumentProvider,
-  sharedDocumentProviderVersion,
+  openWithStackSettings,
+  sharedDocumentInputs,
+  type SharedDocumentArgs,
   type SharedDocumentProps,
 } from "./sharedDocumentProvider";
 
 export { bucketPolicyEntriesKind };
 
-export interface BucketPolicyEntriesArgs {
+export interface BucketPolicyEntriesArgs extends SharedDocumentArgs {
   bucket: string;
-  region: string;
-  ownerKey: string;
   statements: pulumi.Input<PolicyStatement[]>;
-  legacy?: LegacyPrefix[];
-  coordination?: CoordinationBucket;
-  /** The stack's AWS settings (the chain's ExternalIds as a secret), so writes run as the AWS provider does. */
-  aws?: AwsClientInputs["aws"];
-  awsExternalIds?: AwsClientInputs["awsExternalIds"];
 }
 
 export interface BucketPolicyEntriesInputs extends SharedDocumentProps {
@@ -44,13 +38,9 @@ export function createBucketPolicyEntriesProvider(options: OwnedEntriesOptions =
       entriesKey: "statements",
       identityKeys: ["bucket", "region"],
       format: (props) => bucketPolicyFormat(props.bucket as string),
-      open: (props, timeouts) => {
-        const clients = s3ClientsFor(props.region as string, timeouts, awsClientContextOf(props));
-        return {
-          store: bucketPolicyStore(clients, props.bucket as string, props.region as string),
-          close: clients.destroy,
-        };
-      },
+      open: openWithStackSettings(s3ClientsFor, (clients, props) =>
+        bucketPolicyStore(clients, props.bucket as string, props.region as string),
+      ),
     },
     options,
   ) as Provider;
@@ -70,17 +60,9 @@ export class BucketPolicyEntries extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BucketPolicyEntriesArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      resourceKind: bucketPolicyEntriesKind,
-      providerVersion: sharedDocumentProviderVersion,
+      ...sharedDocumentInputs(bucketPolicyEntriesKind, args),
       bucket: args.bucket,
-      region: args.region,
-      ownerKey: args.ownerKey,
       statements: args.statements,
-      legacy: args.legacy ?? [],
-      ...(args.coordination ? { coordination: args.coordination } : {}),
-      ...(args.aws ? { aws: args.aws } : {}),
-      ...(args.awsExternalIds ? { awsExternalIds: args.awsExternalIds } : {}),
-      drift: undefined,
     };
     super(bucketPolicyEntriesProvider, name, props, opts);
   }

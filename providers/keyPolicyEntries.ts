@@ -6,26 +6,23 @@ import type { PolicyStatement } from "../model/policy/document";
 import { keyPolicyEntriesKind } from "../model/resourceSpecs";
 import { keyPolicyFormat } from "../model/sharedDocuments/keyPolicy";
 import type { LivePolicy, LiveStatement } from "../model/sharedDocuments/merge";
-import type { LegacyPrefix } from "../model/sharedDocuments/ownership";
-import { kmsClientsFor, keyPolicyStore } from "./kmsKeyPolicies";
+import { kmsClientsFor } from "./awsClients";
+import { keyPolicyStore } from "./kmsKeyPolicies";
 import { defaultOwnedEntriesOptions, type OwnedEntriesOptions } from "./ownedEntries";
-import type { CoordinationBucket } from "./s3DocumentStores";
 import {
   createSharedDocumentProvider,
-  sharedDocumentProviderVersion,
+  openWithStackSettings,
+  sharedDocumentInputs,
+  type SharedDocumentArgs,
   type SharedDocumentProps,
 } from "./sharedDocumentProvider";
 
 export { keyPolicyEntriesKind };
 
-export interface KeyPolicyEntriesArgs {
+export interface KeyPolicyEntriesArgs extends SharedDocumentArgs {
   keyArn: string;
-  region: string;
-  ownerKey: string;
   /** Plain key-policy statements (`Resource: ["*"]`, the key itself): what the policy pack reads. */
   statements: pulumi.Input<PolicyStatement[]>;
-  legacy?: LegacyPrefix[];
-  coordination?: CoordinationBucket;
 }
 
 export interface KeyPolicyEntriesInputs extends SharedDocumentProps {
@@ -43,10 +40,7 @@ export function createKeyPolicyEntriesProvider(options: OwnedEntriesOptions = de
       entriesKey: "statements",
       identityKeys: ["keyArn", "region"],
       format: (props) => keyPolicyFormat(props.keyArn as string, props.ownerKey),
-      open: (props, timeouts) => {
-        const clients = kmsClientsFor(props.region as string, timeouts);
-        return { store: keyPolicyStore(clients, props.keyArn as string), close: clients.destroy };
-      },
+      open: openWithStackSettings(kmsClientsFor, (clients, props) => keyPolicyStore(clients, props.keyArn as string)),
     },
     options,
   ) as Provider;
@@ -67,15 +61,9 @@ export class KeyPolicyEntries extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: KeyPolicyEntriesArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      resourceKind: keyPolicyEntriesKind,
-      providerVersion: sharedDocumentProviderVersion,
+      ...sharedDocumentInputs(keyPolicyEntriesKind, args),
       keyArn: args.keyArn,
-      region: args.region,
-      ownerKey: args.ownerKey,
       statements: args.statements,
-      legacy: args.legacy ?? [],
-      ...(args.coordination ? { coordination: args.coordination } : {}),
-      drift: undefined,
     };
     super(keyPolicyEntriesProvider, name, props, opts);
   }

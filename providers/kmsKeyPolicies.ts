@@ -1,50 +1,15 @@
 // KMS I/O for one key's policy: GetKeyPolicy and PutKeyPolicy on the policy named "default", the only one KMS has.
 // Kept free of Pulumi imports: the key-policy provider captures it by value; @aws-sdk/client-kms is captured as a require.
-import { GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { GetKeyPolicyCommand, PutKeyPolicyCommand, type KMSClient } from "@aws-sdk/client-kms";
+import type { DocumentClients } from "./awsClients";
 import type { DocumentStore } from "../model/sharedDocuments/documentStore";
 import { namedError, parsePolicy, type LivePolicy } from "../model/sharedDocuments/merge";
-import type { RequestTimeouts } from "./s3DocumentStores";
 
 /** KMS has one key policy per key, named "default" (AWS KMS API Reference, GetKeyPolicy: PolicyName). */
 export const keyPolicyName = "default";
 
-/** The KMS endpoint override, if any: the SDK's own variables, so that tests can point at a local KMS. */
-export function kmsEndpointOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.AWS_ENDPOINT_URL_KMS || env.AWS_ENDPOINT_URL || undefined;
-}
-
-/** Reads may be retried by the SDK; writes are sent once, since a resend could carry a body the policy has outgrown. */
-export interface KmsClients {
-  reads: KMSClient;
-  writes: KMSClient;
-  destroy(): void;
-}
-
-/** Clients in the key's region, with credentials from the standard chain and request timeouts; no SDK retries on writes. */
-export function kmsClientsFor(region: string, timeouts: RequestTimeouts): KmsClients {
-  const endpoint = kmsEndpointOverride();
-  const make = (maxAttempts: number) =>
-    new KMSClient({
-      region,
-      maxAttempts,
-      requestHandler: new NodeHttpHandler({
-        connectionTimeout: timeouts.connectTimeoutMs,
-        requestTimeout: timeouts.requestTimeoutMs,
-      }),
-      ...(endpoint ? { endpoint } : {}),
-    });
-  const reads = make(3);
-  const writes = make(1);
-  return {
-    reads,
-    writes,
-    destroy: () => {
-      reads.destroy();
-      writes.destroy();
-    },
-  };
-}
+/** The KMS clients of one key (providers/awsClients.ts): reads retried by the SDK, writes sent once. */
+export type KmsClients = DocumentClients<KMSClient>;
 
 /** A KMS error turned into a message that says what to do; KMS's code and HTTP status stay on it. */
 export function describeKmsError(error: unknown, keyArn: string, operation: string): Error {

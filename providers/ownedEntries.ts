@@ -10,7 +10,8 @@ import {
   planOwnedWrite,
   type OwnedWriteRequest,
 } from "../model/sharedDocuments/ownership";
-import { httpStatusOf, type RequestTimeouts } from "./s3DocumentStores";
+import type { RequestTimeouts } from "./awsClients";
+import { httpStatusOf } from "./s3DocumentStores";
 
 export interface OwnedEntriesOptions extends RequestTimeouts {
   /** Read-merge-write rounds before giving up on a document that keeps changing under us. */

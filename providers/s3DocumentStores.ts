@@ -1,6 +1,6 @@
-// S3 I/O for shared documents: the clients, the bucket policy and CORS configuration as DocumentStores, and the
-// coordination ledger over S3 conditional writes. Kept free of Pulumi imports: the dynamic providers capture it by
-// value, and @aws-sdk/client-s3 and @smithy/node-http-handler as requires.
+// S3 I/O for shared documents: the bucket policy and CORS configuration as DocumentStores, and the coordination
+// ledger over S3 conditional writes. Kept free of Pulumi imports: the dynamic providers capture it by value, and
+// @aws-sdk/client-s3 as a require.
 import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
@@ -10,17 +10,10 @@ import {
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  S3Client,
   type CORSRule,
+  type S3Client,
 } from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import {
-  credentialsFor,
-  defaultAwsClientContext,
-  environmentEndpoint,
-  s3ClientFor,
-  type AwsClientContext,
-} from "./awsClients";
+import type { DocumentClients } from "./awsClients";
 import type { CoordinationLedger, DocumentStore, LedgerRecord } from "../model/sharedDocuments/documentStore";
 import { parsePolicy, type LiveCorsRule, type LivePolicy } from "../model/sharedDocuments/merge";
 
@@ -30,55 +23,8 @@ export interface CoordinationBucket {
   region: string;
 }
 
-export interface RequestTimeouts {
-  /** Time to open the TCP connection. */
-  connectTimeoutMs: number;
-  /** Time without an answer before the request fails: an endpoint that never answers cannot hang `up`. */
-  requestTimeoutMs: number;
-}
-
-/** The S3 endpoint override, if any: the SDK's own variables, so that tests can point at a local S3. */
-export function s3EndpointOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return environmentEndpoint("S3", env);
-}
-
-/** Reads may be retried by the SDK; writes are sent once, since a resend could carry a body the document has outgrown. */
-export interface S3Clients {
-  reads: S3Client;
-  writes: S3Client;
-  destroy(): void;
-}
-
-/**
- * The one place S3 clients are made: the bucket's region, the stack's credentials and endpoints
- * (providers/awsClients.ts), request timeouts, and no SDK retries on the client that writes.
- */
-export function s3ClientsFor(
-  region: string,
-  timeouts: RequestTimeouts,
-  context: AwsClientContext = defaultAwsClientContext,
-): S3Clients {
-  const credentials = credentialsFor(context);
-  const make = (maxAttempts: number) =>
-    s3ClientFor(region, context, {
-      credentials,
-      maxAttempts,
-      requestHandler: new NodeHttpHandler({
-        connectionTimeout: timeouts.connectTimeoutMs,
-        requestTimeout: timeouts.requestTimeoutMs,
-      }),
-    });
-  const reads = make(3);
-  const writes = make(1);
-  return {
-    reads,
-    writes,
-    destroy: () => {
-      reads.destroy();
-      writes.destroy();
-    },
-  };
-}
+/** The S3 clients of one document (providers/awsClients.ts): reads retried by the SDK, writes sent once. */
+export type S3Clients = DocumentClients<S3Client>;
 
 /** The HTTP status of an SDK error, when the service answered. */
 export function httpStatusOf(error: unknown): number | undefined {

@@ -12,8 +12,15 @@ import {
   type OwnedEntriesOptions,
   type OwnedWriteTarget,
 } from "./ownedEntries";
-import { awsClientContextOf, type AwsClientProps } from "./awsClients";
-import { s3ClientsFor, s3Ledger, type CoordinationBucket, type RequestTimeouts } from "./s3DocumentStores";
+import {
+  awsClientContextOf,
+  s3ClientsFor,
+  type AwsClientInputs,
+  type AwsClientProps,
+  type DocumentClients,
+  type RequestTimeouts,
+} from "./awsClients";
+import { s3Ledger, type CoordinationBucket } from "./s3DocumentStores";
 
 export { sharedDocumentProviderVersion };
 
@@ -33,6 +40,33 @@ export interface SharedDocumentProps extends AwsClientProps {
 
 type Props = SharedDocumentProps & Record<string, unknown>;
 
+/** The args every shared-document resource takes besides its document's identity and its entries. */
+export interface SharedDocumentArgs {
+  /** The document's region: its clients run there. */
+  region: string;
+  ownerKey: string;
+  legacy?: LegacyPrefix[];
+  coordination?: CoordinationBucket;
+  /** The stack's AWS settings (the chain's ExternalIds as a secret), so writes run as the AWS provider does. */
+  aws?: AwsClientInputs["aws"];
+  awsExternalIds?: AwsClientInputs["awsExternalIds"];
+}
+
+/** The inputs every shared-document resource registers besides its identity and entries; `drift` is an output. */
+export function sharedDocumentInputs(resourceKind: string, args: SharedDocumentArgs) {
+  return {
+    resourceKind,
+    providerVersion: sharedDocumentProviderVersion,
+    region: args.region,
+    ownerKey: args.ownerKey,
+    legacy: args.legacy ?? [],
+    ...(args.coordination ? { coordination: args.coordination } : {}),
+    ...(args.aws ? { aws: args.aws } : {}),
+    ...(args.awsExternalIds ? { awsExternalIds: args.awsExternalIds } : {}),
+    drift: undefined,
+  };
+}
+
 /** An opened document: its store, and what to close when done. */
 export interface OpenedDocument<Doc> {
   store: DocumentStore<Doc>;
@@ -48,6 +82,24 @@ export interface SharedDocumentSpec<Doc, Entry> {
   identityKeys: string[];
   format(props: Props): DocumentFormat<Doc, Entry>;
   open(props: Props, timeouts: RequestTimeouts): OpenedDocument<Doc>;
+}
+
+/**
+ * A spec's `open`: the document's clients in its region with the stack's AWS settings (providers/awsClients.ts),
+ * and its store over them; closing destroys the clients.
+ */
+export function openWithStackSettings<Client, Doc>(
+  clientsFor: (
+    region: string,
+    timeouts: RequestTimeouts,
+    context: ReturnType<typeof awsClientContextOf>,
+  ) => DocumentClients<Client>,
+  storeOf: (clients: DocumentClients<Client>, props: Props) => DocumentStore<Doc>,
+): SharedDocumentSpec<Doc, unknown>["open"] {
+  return (props, timeouts) => {
+    const clients = clientsFor(props.region as string, timeouts, awsClientContextOf(props));
+    return { store: storeOf(clients, props), close: clients.destroy };
+  };
 }
 
 /** Runs `action` with the document opened and, when configured, the coordination ledger; closes both. */

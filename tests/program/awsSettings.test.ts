@@ -4,19 +4,22 @@ import { deployVendorAccess } from "../../program/vendorAccess";
 import { isSecretWrapper, runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
 import { testAccount } from "../helpers/program";
 
+// The stack manages this key's policy: its KeyPolicyEntries calls KMS, so it needs the settings too.
+const kmsKeyArn = `arn:aws:kms:eu-west-1:${testAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
 const integrations = [
   {
     name: "mlspace-shared",
     vendor: "mlspace",
     principal: "444455556666",
-    buckets: [{ name: "ml-data", region: "eu-west-1" }],
+    buckets: [{ name: "ml-data", region: "eu-west-1", kmsKeyArn }],
   },
   {
     name: "isahit-annotation",
     vendor: "isahit",
     principal: "999888496268",
     externalId: "isahit-0001",
-    buckets: [{ name: "ml-data", region: "eu-west-1" }],
+    buckets: [{ name: "ml-data", region: "eu-west-1", kmsKeyArn }],
   },
 ];
 
@@ -33,10 +36,10 @@ async function registered(aws: Record<string, string>, secretKeys: string[]): Pr
     },
     secretKeys: ["vendor-access:integrations", ...secretKeys],
   });
-  return run.resources.filter((r) => String(r.props.resourceKind ?? "").startsWith("vendor-access:Bucket"));
+  return run.resources.filter((r) => String(r.props.resourceKind ?? "").startsWith("vendor-access:"));
 }
 
-describe("the stack's AWS settings reach the shared-document resources", function () {
+describe("the stack's AWS settings reach the shared-document resources (bucket policy, CORS, key policy)", function () {
   this.timeout(60000);
 
   it("profile, assume-role chain, region and endpoints as plain inputs; the chain's ExternalIds as a secret", async () => {
@@ -58,6 +61,7 @@ describe("the stack's AWS settings reach the shared-document resources", functio
     assert.deepEqual(resources.map((r) => r.props.resourceKind).sort(), [
       "vendor-access:BucketCorsEntries",
       "vendor-access:BucketPolicyEntries",
+      "vendor-access:KeyPolicyEntries",
     ]);
     for (const resource of resources) {
       assert.deepEqual(resource.props.aws, {
@@ -77,6 +81,7 @@ describe("the stack's AWS settings reach the shared-document resources", functio
       { "aws:region": "eu-west-1", "aws:assumeRole": JSON.stringify({ roleArn: "arn:aws:iam::111122223333:role/d" }) },
       [],
     );
+    assert.equal(resources.length, 3);
     for (const resource of resources) {
       assert.equal(resource.props.awsExternalIds, undefined);
       assert.deepEqual(resource.props.aws, {

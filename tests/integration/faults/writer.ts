@@ -2,13 +2,9 @@
 // provider's write path (writeOwnedEntries over the S3 store), at an agreed start time, and prints one JSON line.
 import { bucketPolicyFormat } from "../../../model/sharedDocuments/formats";
 import type { LiveStatement } from "../../../model/sharedDocuments/merge";
+import { s3ClientsFor } from "../../../providers/awsClients";
 import { writeOwnedEntries, type OwnedEntriesOptions } from "../../../providers/ownedEntries";
-import {
-  bucketPolicyStore,
-  s3ClientsFor,
-  s3Ledger,
-  type CoordinationBucket,
-} from "../../../providers/s3DocumentStores";
+import { bucketPolicyStore, s3Ledger, type CoordinationBucket } from "../../../providers/s3DocumentStores";
 
 export interface WriterSpec {
   bucket: string;
