@@ -21,7 +21,7 @@ export interface BucketDocumentsArgs {
   baselineStatements: PolicyStatement[];
 }
 
-/** One bucket as the stack plans it: its mode decides who writes the documents (BucketGrant or BucketDocuments). */
+/** One bucket as the stack plans it: its mode decides who writes the documents (BucketGrant or ExclusiveBucketDocuments). */
 export interface PlannedBucket extends BucketDocumentsArgs {
   policyMode: BucketPolicyMode;
 }

@@ -84,7 +84,7 @@ export function stackResources(plans: readonly IntegrationPlan[], accountId: str
   return {
     role: unique(identities("role").map((p) => iamArn(partition, accountId, `role/${p.identityName}`))),
     user: unique(identities("user").map((p) => iamArn(partition, accountId, `user/${p.identityName}`))),
-    // Managed policies are named `<identity name>-<n>` (resources/roleTrust.ts), n < 100: `?` and `??` match
+    // Managed policies are named `<identity name>-<n>` (resources/vendorIdentity.ts), n < 100: `?` and `??` match
     // exactly those, never another identity's `<longer name>-<n>`.
     policy: unique(
       [...identities("role"), ...identities("user")].flatMap((p) =>

@@ -78,7 +78,7 @@ export interface IntegrationPlan {
   /** IAM name of the role or user we create; undefined for bucket-policy vendors. */
   identityName?: string;
   /** ARN of the principal that receives the permissions: our role or user, or the vendor's account. */
-  identityArn: string;
+  granteeArn: string;
   vendorPrincipals: string[];
   externalIdSource: ExternalIdSource;
   /** Identity-side documents, packed to IAM quotas: for a role the first is inline, the rest managed. */
@@ -343,15 +343,15 @@ function granteeOf(
   integration: IntegrationConfig,
   stack: StackConfig,
   stackName: string,
-): { principalType: PrincipalType; identityName?: string; identityArn: string } {
+): { principalType: PrincipalType; identityName?: string; granteeArn: string } {
   const principalType = principalTypeOf(integration);
-  if (principalType === "account") return { principalType, identityArn: integration.principal! };
+  if (principalType === "account") return { principalType, granteeArn: integration.principal! };
   const identityName = identityNameFor(integration.name, stackName);
   const iamPartition = partitionOf(integration.buckets[0].region);
   return {
     principalType,
     identityName,
-    identityArn: iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`),
+    granteeArn: iamArn(iamPartition, stack.accountId, `${principalType}/${identityName}`),
   };
 }
 
@@ -361,14 +361,14 @@ interface BucketGrantContext {
   actions: ActionSet;
   accountId: string;
   sidPrefix: string;
-  identityArn: string;
+  granteeArn: string;
   /** The principal the bucket policy names, if the vendor's auth mode grants through the bucket policy. */
   bucketPolicyPrincipal: string | undefined;
 }
 
 /** One bucket's grant: its bucket-policy statements, CORS rules, access point and SSE-KMS plan. */
 function bucketGrantPlan(context: BucketGrantContext, target: Target): BucketGrantPlan {
-  const { integration, actions, accountId, sidPrefix, identityArn, bucketPolicyPrincipal } = context;
+  const { integration, actions, accountId, sidPrefix, granteeArn, bucketPolicyPrincipal } = context;
   const { bucket, accessPoint } = target;
   // KMS is never granted in a bucket policy: our roles get it in their own policies, other accounts in the key's.
   const bucketGroups = statementGroups(actions, [{ bucket }], accountId).filter((g) => !g.sid.startsWith("Kms"));
@@ -382,7 +382,7 @@ function bucketGrantPlan(context: BucketGrantContext, target: Target): BucketGra
           .filter((g) => !g.sid.startsWith("Kms") && g.sid !== "BucketAccess")
           .map((g) => ({ ...g, resources: g.resources.filter((r) => r.startsWith(accessPoint.arn)) })),
         sidPrefix,
-        { AWS: identityArn },
+        { AWS: granteeArn },
       ),
     ),
   };
@@ -408,7 +408,7 @@ export function planIntegration(
   const actions = integrationActions(integration);
   const mode = profile.auth.modes[integration.auth]!;
   const sidPrefix = sidPrefixFor(integration.name, ownerKey);
-  const { principalType, identityName, identityArn } = granteeOf(integration, stack, stackName);
+  const { principalType, identityName, granteeArn } = granteeOf(integration, stack, stackName);
 
   const targets = targetsOf(integration, stack.accountId, stackName);
   const groups = statementGroups(actions, targets, stack.accountId);
@@ -418,16 +418,16 @@ export function planIntegration(
     mode.bucketPolicyPrincipal === "vendor"
       ? integration.principal
       : mode.bucketPolicyPrincipal === "role"
-        ? identityArn
+        ? granteeArn
         : undefined;
-  const context = { integration, actions, accountId: stack.accountId, sidPrefix, identityArn, bucketPolicyPrincipal };
+  const context = { integration, actions, accountId: stack.accountId, sidPrefix, granteeArn, bucketPolicyPrincipal };
   const plan: IntegrationPlan = {
     integration,
     profile,
     actions,
     principalType,
     ...(identityName ? { identityName } : {}),
-    identityArn,
+    granteeArn,
     vendorPrincipals: integration.principal ? [integration.principal] : [],
     externalIdSource: mode.externalId,
     permissionPolicies,
@@ -435,7 +435,7 @@ export function planIntegration(
     sidPrefix,
     keyPolicyStatements: keyPolicyContributions({
       integration: integration.name,
-      principal: principalType === "account" ? integration.principal! : identityArn,
+      principal: principalType === "account" ? integration.principal! : granteeArn,
       kmsActions: actions.kms,
       buckets: integration.buckets,
       sidPrefix,

@@ -53,11 +53,15 @@ export interface ResourceSpec {
   dependsOn?: { type: string; name: string }[];
 }
 
+/**
+ * Component type tokens. VendorIdentity and ExclusiveBucketDocuments keep the tokens of their first names (RoleTrust,
+ * BucketDocuments): a token is part of every URN beneath it, so changing it would replace live stacks' resources.
+ */
 export const componentTypes = {
   vendorIntegration: "vendor-access:index:VendorIntegration",
-  roleTrust: "vendor-access:index:RoleTrust",
+  vendorIdentity: "vendor-access:index:RoleTrust",
   bucketGrant: "vendor-access:index:BucketGrant",
-  bucketDocuments: "vendor-access:index:BucketDocuments",
+  exclusiveBucketDocuments: "vendor-access:index:BucketDocuments",
 } as const;
 
 /** Every dynamic resource shares this type token; its `resourceKind` input tells them apart. */
@@ -117,13 +121,13 @@ export function integrationTags(plan: IntegrationPlan, stack: string): Record<st
 export const knownPrincipalsTag = tagKeys.knownPrincipals;
 
 /** The IAM name's ARN as IAM reports it: `arn:<partition>:iam::<account>:<kind>/<name>`. */
-function iamArnLike(identityArn: string, kind: string, name: string): string {
-  return identityArn.replace(/:(role|user)\/.*$/, `:${kind}/${name}`);
+function iamArnLike(roleOrUserArn: string, kind: string, name: string): string {
+  return roleOrUserArn.replace(/:(role|user)\/.*$/, `:${kind}/${name}`);
 }
 
 /** The ExternalId: a configured value, or one generated once and kept (a RandomPassword). */
 function externalIdSpecs(name: string, plan: IntegrationPlan): { specs: ResourceSpec[]; value: SpecSecret } {
-  const parent: Parent = { name, type: componentTypes.roleTrust };
+  const parent: Parent = { name, type: componentTypes.vendorIdentity };
   const configured = plan.integration.externalId;
   if (configured.kind === "value") return { specs: [], value: { $secret: configured.value } };
   const random = custom("random:index/randomPassword:RandomPassword", `${name}-external-id`, parent, {
@@ -143,7 +147,7 @@ function trustPolicyValue(plan: IntegrationPlan, externalId: SpecSecret): SpecSe
 
 /** A role's first document is its inline policy; every further one is a managed policy attached to it. */
 function policySpecs(name: string, plan: IntegrationPlan, identity: SpecRef, kind: "role" | "user"): ResourceSpec[] {
-  const parent: Parent = { name, type: componentTypes.roleTrust };
+  const parent: Parent = { name, type: componentTypes.vendorIdentity };
   return plan.permissionPolicies.flatMap((document, index) => {
     if (kind === "role" && index === 0)
       return [
@@ -162,7 +166,7 @@ function policySpecs(name: string, plan: IntegrationPlan, identity: SpecRef, kin
     const policyArn: SpecRef = {
       $ref: policy.name,
       output: "arn",
-      known: iamArnLike(plan.identityArn, "policy", policyName),
+      known: iamArnLike(plan.granteeArn, "policy", policyName),
     };
     const attachment =
       kind === "role"
@@ -178,9 +182,9 @@ function policySpecs(name: string, plan: IntegrationPlan, identity: SpecRef, kin
   });
 }
 
-/** The role side of an integration (RoleTrust): role and ExternalId, or user and access key, and their policies. */
-export function roleTrustSpecs(name: string, plan: IntegrationPlan, tags: Record<string, string>): ResourceSpec[] {
-  const parent: Parent = { name, type: componentTypes.roleTrust };
+/** The role side of an integration (VendorIdentity): role and ExternalId, or user and access key, and their policies. */
+export function vendorIdentitySpecs(name: string, plan: IntegrationPlan, tags: Record<string, string>): ResourceSpec[] {
+  const parent: Parent = { name, type: componentTypes.vendorIdentity };
   const description = `vendor-access: ${plan.profile.displayName} (${plan.integration.name})`;
   if (plan.principalType === "role") {
     const externalId = externalIdSpecs(name, plan);
@@ -267,9 +271,9 @@ export function corsRuleArgs(rule: CorsRule): CorsRuleArgs {
   };
 }
 
-/** One exclusive-mode bucket's whole policy and CORS configuration (BucketDocuments). */
-export function bucketDocumentsSpecs(name: string, bucket: BucketDocumentsArgs): ResourceSpec[] {
-  const parent: Parent = { name, type: componentTypes.bucketDocuments };
+/** One exclusive-mode bucket's whole policy and CORS configuration (ExclusiveBucketDocuments). */
+export function exclusiveBucketDocumentsSpecs(name: string, bucket: BucketDocumentsArgs): ResourceSpec[] {
+  const parent: Parent = { name, type: componentTypes.exclusiveBucketDocuments };
   const policy = mergedBucketPolicy(bucket);
   const rules = bucket.contributions.flatMap((c) => c.corsRules);
   return [
@@ -299,7 +303,7 @@ export function bucketGrantName(integration: string, bucket: string): string {
   return `${integration}--${bucket}`;
 }
 
-export function bucketDocumentsName(bucket: string): string {
+export function exclusiveBucketDocumentsName(bucket: string): string {
   return `bucket-${bucket}`;
 }
 
@@ -388,7 +392,7 @@ export function sharedBucketEntriesSpecs(
               ...document,
               statements: statements as unknown as SpecValue[],
             }),
-            dependsOn: namesRole.map((plan) => ({ type: componentTypes.roleTrust, name: plan.integration.name })),
+            dependsOn: namesRole.map((plan) => ({ type: componentTypes.vendorIdentity, name: plan.integration.name })),
           },
         ]
       : []),
@@ -447,8 +451,8 @@ export function stackResourceSpecs(
     const name = plan.integration.name;
     const integration: Parent = { name, type: componentTypes.vendorIntegration };
     specs.push(component(componentTypes.vendorIntegration, name, null));
-    specs.push(component(componentTypes.roleTrust, name, integration));
-    specs.push(...roleTrustSpecs(name, plan, integrationTags(plan, stack)));
+    specs.push(component(componentTypes.vendorIdentity, name, integration));
+    specs.push(...vendorIdentitySpecs(name, plan, integrationTags(plan, stack)));
     for (const grant of plan.buckets.filter(hasBucketSide)) {
       const grantName = bucketGrantName(name, grant.bucket.name);
       specs.push(component(componentTypes.bucketGrant, grantName, integration));
@@ -456,9 +460,9 @@ export function stackResourceSpecs(
     }
   }
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {
-    const name = bucketDocumentsName(bucket.bucket);
-    specs.push(component(componentTypes.bucketDocuments, name, null));
-    specs.push(...bucketDocumentsSpecs(name, bucket));
+    const name = exclusiveBucketDocumentsName(bucket.bucket);
+    specs.push(component(componentTypes.exclusiveBucketDocuments, name, null));
+    specs.push(...exclusiveBucketDocumentsSpecs(name, bucket));
   }
   for (const bucket of buckets.filter((b) => b.policyMode === "shared"))
     specs.push(...sharedBucketEntriesSpecs(bucket, plans, context));

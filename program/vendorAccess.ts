@@ -3,10 +3,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   assertExclusiveBucketsKeepLiveStatements,
-  BucketDocuments,
+  ExclusiveBucketDocuments,
   mergedBucketPolicy,
   type PlannedBucket,
-} from "../resources/bucketDocuments";
+} from "../resources/exclusiveBucketDocuments";
 import { ConfigError, parseStackConfig, type StackConfig, type VendorOptions } from "../model/config";
 import { arnProblems } from "../model/policy/arnCatalog";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
@@ -191,16 +191,19 @@ export async function deployVendorAccess(
     const integration = new VendorIntegration(plan.integration.name, argsOfPlan(plan, config, stackName));
     integrations.set(plan.integration.name, integration);
     handoffs[plan.integration.name] = integration.handoff;
-    if (integration.roleTrust.reviewedTrustPolicy)
-      trustPolicies[plan.integration.name] = integration.roleTrust.reviewedTrustPolicy;
+    if (integration.vendorIdentity.reviewedTrustPolicy)
+      trustPolicies[plan.integration.name] = integration.vendorIdentity.reviewedTrustPolicy;
   }
   // Exclusive buckets are written whole by the stack; shared ones entry by entry, one resource per document.
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive"))
-    new BucketDocuments(`bucket-${bucket.bucket}`, bucket);
+    new ExclusiveBucketDocuments(`bucket-${bucket.bucket}`, bucket);
   if (buckets.some((b) => b.policyMode === "shared") && !config.coordination)
     void pulumi.log.warn(uncoordinatedWarning);
   const components = new Map<string, pulumi.Resource>(
-    [...integrations].map(([name, integration]) => [`${componentTypes.roleTrust}::${name}`, integration.roleTrust]),
+    [...integrations].map(([name, integration]) => [
+      `${componentTypes.vendorIdentity}::${name}`,
+      integration.vendorIdentity,
+    ]),
   );
   const shared = buckets.filter((b) => b.policyMode === "shared");
   const context = sharedBucketContextOf(config, ownerKey, legacy);

@@ -8,7 +8,7 @@ import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "../model/vendors";
 import { BucketGrant } from "./bucketGrant";
 import { registerSpecs } from "./registerSpecs";
-import { RoleTrust } from "./roleTrust";
+import { VendorIdentity } from "./vendorIdentity";
 import { buildHandoff, type Handoff as HandoffOf } from "../model/handoff";
 import {
   bucketGrantName,
@@ -138,7 +138,7 @@ function registerOwnEntries(name: string, plan: IntegrationPlan, ownerKey: strin
     registerSpecs(
       specs,
       parent,
-      new Map([[`${componentTypes.roleTrust}::${plan.integration.name}`, parent.roleTrust]]),
+      new Map([[`${componentTypes.vendorIdentity}::${plan.integration.name}`, parent.vendorIdentity]]),
     );
   }
 }
@@ -146,11 +146,16 @@ function registerOwnEntries(name: string, plan: IntegrationPlan, ownerKey: strin
 /** The handoff of a deployment: values the engine fills in are outputs; secrets stay Pulumi secrets. */
 export type Handoff = HandoffOf<pulumi.Output<string>>;
 
-/** One vendor's access: a RoleTrust plus a BucketGrant per bucket it touches (`vendor-access:index:VendorIntegration`). */
+/** One vendor's access: a VendorIdentity plus a BucketGrant per bucket it touches (`vendor-access:index:VendorIntegration`). */
 export class VendorIntegration extends pulumi.ComponentResource {
-  readonly roleTrust: RoleTrust;
+  readonly vendorIdentity: VendorIdentity;
   readonly bucketGrants: BucketGrant[];
   readonly handoff: Handoff;
+
+  /** @deprecated Renamed `vendorIdentity`: the component creates a role or an IAM user. */
+  get roleTrust(): VendorIdentity {
+    return this.vendorIdentity;
+  }
 
   constructor(name: string, args: VendorIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.vendorIntegration, name, {}, opts);
@@ -159,7 +164,7 @@ export class VendorIntegration extends pulumi.ComponentResource {
     // Standalone, the component is its own owner of bucket entries: it never touches a stack's or another component's.
     const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), `${stack}/VendorIntegration/${name}`);
     const plan = planned ?? planArgs(name, args, stack, ownerKey);
-    this.roleTrust = new RoleTrust(name, { plan, tags: integrationTags(plan, stack) }, { parent: this });
+    this.vendorIdentity = new VendorIdentity(name, { plan, tags: integrationTags(plan, stack) }, { parent: this });
     // Only where the integration has something on the bucket's side: an empty component is no AWS resource.
     this.bucketGrants = plan.buckets
       .filter(hasBucketSide)
@@ -167,10 +172,10 @@ export class VendorIntegration extends pulumi.ComponentResource {
     if (!planned) registerOwnEntries(name, plan, ownerKey, this);
     const grantsByBucket = new Map(this.bucketGrants.map((grant) => [grant.bucketName, grant]));
     this.handoff = buildHandoff(plan, {
-      principalArn: this.roleTrust.principalArn,
-      externalId: this.roleTrust.externalId,
-      accessKeyId: this.roleTrust.accessKeyId,
-      secretAccessKey: this.roleTrust.secretAccessKey,
+      principalArn: this.vendorIdentity.principalArn,
+      externalId: this.vendorIdentity.externalId,
+      accessKeyId: this.vendorIdentity.accessKeyId,
+      secretAccessKey: this.vendorIdentity.secretAccessKey,
       accessPointArn: (bucket) => grantsByBucket.get(bucket)?.accessPointArn,
     });
     this.registerOutputs({ handoff: this.handoff });

@@ -16,7 +16,7 @@ import {
   planStack,
   type VendorAccessOutputs,
 } from "../program/vendorAccess";
-import { assertExclusiveBucketsKeepLiveStatements } from "../resources/bucketDocuments";
+import { assertExclusiveBucketsKeepLiveStatements } from "../resources/exclusiveBucketDocuments";
 import { redact, runUnderMocks, selfManagedOrganization, type RecordedResource } from "./mockEngine";
 import { renderSpecs, type RenderedResource } from "./renderSpecs";
 import { stackConfigOf, type StackFile } from "./stackFile";
@@ -144,7 +144,7 @@ function recordedPrincipalArn(plan: IntegrationPlan, resources: RecordedResource
   const identity = resources.find(
     (r) => r.parent === plan.integration.name && (r.type === "aws:iam/role:Role" || r.type === "aws:iam/user:User"),
   );
-  return identity ? String(identity.state.arn) : plan.identityArn;
+  return identity ? String(identity.state.arn) : plan.granteeArn;
 }
 
 /** Render a stack file: from the plan unless the options ask for the mocks. Throws ConfigError / PlanError. */
@@ -202,7 +202,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     stack: stackFile.stack,
     accountId: config.accountId,
     vendors: renderedVendors(config),
-    integrations: plans.map((plan) => renderIntegration(plan, plan.identityArn, plannedHandoff(plan))),
+    integrations: plans.map((plan) => renderIntegration(plan, plan.granteeArn, plannedHandoff(plan))),
     buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
     resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
     keyPolicies,
@@ -229,7 +229,7 @@ function plannedHandoff(plan: IntegrationPlan): unknown {
       .flatMap((grant) => (grant.accessPoint ? [[grant.bucket.name, grant.accessPoint.arn]] : [])),
   );
   return buildHandoff<string>(plan, {
-    principalArn: plan.identityArn,
+    principalArn: plan.granteeArn,
     ...(plan.principalType === "role" ? { externalId: "[secret]" } : {}),
     ...(plan.principalType === "user" ? { accessKeyId: "[secret]", secretAccessKey: "[secret]" } : {}),
     accessPointArn: (bucket) => accessPoints.get(bucket),

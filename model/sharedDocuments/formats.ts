@@ -10,7 +10,7 @@ import {
   type LivePolicy,
   type LiveStatement,
 } from "./merge";
-import { corsRulesProblems, statementsProblems } from "./validate";
+import { corsRulesProblems, bucketPolicyStatementsProblems } from "./validate";
 
 /** Keys of a policy document sorted, statements canonical and in order. */
 function canonicalPolicy(policy: LivePolicy | undefined): string {
@@ -46,7 +46,7 @@ export function policyStatementsFormat(
 export function bucketPolicyFormat(bucket: string): DocumentFormat<LivePolicy, LiveStatement> {
   return policyStatementsFormat(
     (policy) => assertPolicyFits(bucket, policy),
-    (statements, ownerKey) => statementsProblems(statements, bucket, ownerKey),
+    (statements, ownerKey) => bucketPolicyStatementsProblems(statements, bucket, ownerKey),
   );
 }
 

@@ -136,7 +136,11 @@ export function bucketPolicyStatementProblems(statement: unknown, bucket: string
 }
 
 /** Problems with a set of our statements, including Sids that repeat; empty when all are valid. */
-export function statementsProblems(statements: readonly unknown[], bucket: string, ownerKey: string): string[] {
+export function bucketPolicyStatementsProblems(
+  statements: readonly unknown[],
+  bucket: string,
+  ownerKey: string,
+): string[] {
   const problems = statements.flatMap((statement) => bucketPolicyStatementProblems(statement, bucket, ownerKey));
   const sids = statements
     .map((s) => (isPlainObject(s) ? s.Sid : undefined))

@@ -2,7 +2,7 @@
 // proof of that integration must fail on exactly the request the mistake opens.
 import { strict as assert } from "node:assert";
 import { accessPointArn } from "../../model/arns";
-import { mergedBucketPolicy } from "../../resources/bucketDocuments";
+import { mergedBucketPolicy } from "../../resources/exclusiveBucketDocuments";
 import { parseStackConfig } from "../../model/config";
 import type { PolicyDocument, PolicyStatement } from "../../model/policy/document";
 import { trustPolicy } from "../../model/plan";

@@ -59,7 +59,7 @@ describe("npm run prove", () => {
       access: "read",
       auth: "role",
       principalType: "role",
-      identityArn: "arn:aws:iam::111122223333:role/broken-dev",
+      granteeArn: "arn:aws:iam::111122223333:role/broken-dev",
       grantedActions: ["s3:GetObject"],
       sweptS3Actions: ["s3:GetObject", "s3:PutObject"],
       checks: [

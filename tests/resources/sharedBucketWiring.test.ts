@@ -1,4 +1,4 @@
-// How BucketGrant, BucketDocuments and deployVendorAccess wire the two bucket policy modes, under mocks.
+// How BucketGrant, ExclusiveBucketDocuments and deployVendorAccess wire the two bucket policy modes, under mocks.
 import * as assert from "node:assert/strict";
 import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
@@ -173,7 +173,7 @@ describe("sharedBucket wiring: exclusive mode", () => {
     return [{ ...mlspace, buckets: [{ ...mlspace.buckets[0], baselineStatements: [denyInsecure] }] }, isahit];
   };
 
-  it("registers the stack's BucketDocuments with an aws BucketPolicy holding the baseline and our statements, and no dynamic resources", async function () {
+  it("registers the stack's ExclusiveBucketDocuments with an aws BucketPolicy holding the baseline and our statements, and no dynamic resources", async function () {
     this.timeout(60000);
     const resources = await run({ accountId: account, integrations: withBaseline(exclusive) });
     const policy = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy");

@@ -32,7 +32,7 @@ export interface IntegrationProof {
   access: string;
   auth: string;
   principalType: IntegrationPlan["principalType"];
-  identityArn: string;
+  granteeArn: string;
   /** The profile's actions at this access level: bucket, object and KMS. */
   grantedActions: string[];
   /** Every S3 action swept against every resource type it takes (profile actions always; others as sampled). */
@@ -181,9 +181,9 @@ export function assumedKeyPolicy(keyArn: string, statements: readonly PolicyStat
 
 /** The caller the proof plays: our role's session, our user, or a role in the vendor's account (bucket-policy vendors). */
 function callerFor(plan: IntegrationPlan): string {
-  if (plan.principalType === "role") return sessionOf(plan.identityArn, "vendor-session");
-  if (plan.principalType === "user") return plan.identityArn;
-  const vendorAccount = parse(plan.identityArn);
+  if (plan.principalType === "role") return sessionOf(plan.granteeArn, "vendor-session");
+  if (plan.principalType === "user") return plan.granteeArn;
+  const vendorAccount = parse(plan.granteeArn);
   return sessionIn(vendorAccount.partition, vendorAccount.accountId, "vendor-workload", "vendor-session");
 }
 
@@ -210,16 +210,16 @@ async function proveTrust(input: IntegrationProofInput, recorder: CheckRecorder)
   const vendorRoleName = vendorIsRole ? vendorFields.resource.split("/").pop()! : "vendor-workload";
   const vendorCaller = sessionIn(vendorFields.partition, vendorFields.accountId, vendorRoleName, "vendor");
   // The vendor's own side: its identity policy lets it call AssumeRole on our role, so only our trust decides.
-  const vendorSide = policyDocument([allow({ actions: ["sts:AssumeRole"], resources: [plan.identityArn] })]);
+  const vendorSide = policyDocument([allow({ actions: ["sts:AssumeRole"], resources: [plan.granteeArn] })]);
   const assume = async (target: string, caller: string, context: Record<string, string>, expected: Expectation) => {
     const actual = await simulate(
-      { caller, action: "sts:AssumeRole", resource: plan.identityArn, resourceAccount: config.accountId, context },
+      { caller, action: "sts:AssumeRole", resource: plan.granteeArn, resourceAccount: config.accountId, context },
       { identityPolicies: [vendorSide], resourcePolicy: trust },
     );
     recorder.record(
       "sts:AssumeRole",
       target,
-      `${caller} assumes ${plan.identityArn} (${Object.keys(context).length ? "sts:ExternalId given" : "no ExternalId"})`,
+      `${caller} assumes ${plan.granteeArn} (${Object.keys(context).length ? "sts:ExternalId given" : "no ExternalId"})`,
       expected,
       actual,
     );
@@ -722,7 +722,7 @@ export async function proveIntegration(input: IntegrationProofInput): Promise<In
     access: integration.access,
     auth: integration.auth,
     principalType: plan.principalType,
-    identityArn: plan.identityArn,
+    granteeArn: plan.granteeArn,
     grantedActions: [...plan.actions.bucket, ...plan.actions.object, ...plan.actions.kms],
     sweptS3Actions: s3Actions,
     checks: recorder.checks,

@@ -78,7 +78,7 @@ function matrixFor(checks: readonly Check[], alwaysShown: ReadonlySet<string>, o
 
 export function formatProof(proof: IntegrationProof): string[] {
   const lines = [
-    `Integration ${proof.name} (${proof.vendor}, ${proof.access}, auth ${proof.auth}) as ${proof.principalType} ${proof.identityArn}`,
+    `Integration ${proof.name} (${proof.vendor}, ${proof.access}, auth ${proof.auth}) as ${proof.principalType} ${proof.granteeArn}`,
   ];
   const trust = proof.checks.filter((c) => c.action === "sts:AssumeRole");
   if (trust.length > 0)

@@ -1,5 +1,5 @@
 // Prove every integration of a validated stack config on the documents the program would render.
-import { mergedBucketPolicy } from "../../resources/bucketDocuments";
+import { mergedBucketPolicy } from "../../resources/exclusiveBucketDocuments";
 import type { StackConfig } from "../../model/config";
 import type { PolicyDocument } from "../../model/policy/document";
 import { generatedExternalIdLength, trustPolicy } from "../../model/plan";

@@ -5,7 +5,7 @@ import {
   corsRuleProblems,
   corsRulesProblems,
   bucketPolicyStatementProblems,
-  statementsProblems,
+  bucketPolicyStatementsProblems,
 } from "../../../model/sharedDocuments/validate";
 
 const key = "0a1b2c3d4e";
@@ -44,7 +44,10 @@ describe("sharedDocuments/validate: statements", () => {
     for (const integration of config.integrations) {
       const plan = planIntegration(integration, config, "dev");
       assert.ok(plan.buckets[0].statements.length > 0);
-      assert.deepEqual(statementsProblems(plan.buckets[0].statements, "ml-datasets", defaultOwnerKey("dev")), []);
+      assert.deepEqual(
+        bucketPolicyStatementsProblems(plan.buckets[0].statements, "ml-datasets", defaultOwnerKey("dev")),
+        [],
+      );
     }
   });
 
@@ -110,7 +113,7 @@ describe("sharedDocuments/validate: statements", () => {
       bucketPolicyStatementProblems({ ...valid, Sid: `${prefix}has space` }, "ml-datasets", key)[0],
       /letters, digits and hyphens/,
     );
-    assert.deepEqual(statementsProblems([valid, valid], "ml-datasets", key), [
+    assert.deepEqual(bucketPolicyStatementsProblems([valid, valid], "ml-datasets", key), [
       `statement ${prefix}ObjectAccess: Sid is used more than once`,
     ]);
     assert.deepEqual(bucketPolicyStatementProblems("text", "ml-datasets", key), ["statement: must be an object"]);

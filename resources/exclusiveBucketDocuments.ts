@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergedBucketPolicy, type BucketDocumentsArgs, type PlannedBucket } from "../model/bucketDocuments";
 import { toJson, type PolicyDocument, type PolicyStatement } from "../model/policy/document";
 import { PlanError, type CorsRule } from "../model/plan";
-import { bucketDocumentsSpecs, componentTypes } from "../model/resourceSpecs";
+import { exclusiveBucketDocumentsSpecs, componentTypes } from "../model/resourceSpecs";
 import { canonicalStatement, parsePolicy, type LiveStatement } from "../model/sharedDocuments/merge";
 import { isUnderOwnerKey, migratedId, type LegacyPrefix } from "../model/sharedDocuments/ownership";
 import { registerSpecs } from "./registerSpecs";
@@ -20,15 +20,15 @@ export {
  * baseline statements plus every integration's statements and rules, in one document each, because S3 keeps
  * exactly one of each per bucket. Anything else in them is replaced; shared mode uses BucketGrant's resources.
  */
-export class BucketDocuments extends pulumi.ComponentResource {
+export class ExclusiveBucketDocuments extends pulumi.ComponentResource {
   readonly policy?: PolicyDocument;
   readonly corsRules: CorsRule[];
 
   constructor(name: string, args: BucketDocumentsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentTypes.bucketDocuments, name, {}, opts);
+    super(componentTypes.exclusiveBucketDocuments, name, {}, opts);
     this.policy = mergedBucketPolicy(args);
     this.corsRules = args.contributions.flatMap((c) => c.corsRules);
-    registerSpecs(bucketDocumentsSpecs(name, args), this);
+    registerSpecs(exclusiveBucketDocumentsSpecs(name, args), this);
     this.registerOutputs({ policy: this.policy && toJson(this.policy), corsRules: this.corsRules });
   }
 }

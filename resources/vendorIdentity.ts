@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { toJson, type PolicyDocument } from "../model/policy/document";
 import { reviewedTrustPolicy, type IntegrationPlan } from "../model/plan";
-import { componentTypes, roleTrustSpecs } from "../model/resourceSpecs";
+import { componentTypes, vendorIdentitySpecs } from "../model/resourceSpecs";
 import { registerSpecs } from "./registerSpecs";
 
-export interface RoleTrustArgs {
+export interface VendorIdentityArgs {
   plan: IntegrationPlan;
   tags: Record<string, string>;
 }
@@ -16,7 +16,7 @@ export interface RoleTrustArgs {
  * with an access key, plus the packed permission policies. For bucket-policy vendors (MLSpace) it creates
  * nothing and renders the statement the vendor adds on its own side.
  */
-export class RoleTrust extends pulumi.ComponentResource {
+export class VendorIdentity extends pulumi.ComponentResource {
   /** ARN of the role or user the vendor uses; the vendor's account for bucket-policy vendors. */
   readonly principalArn: pulumi.Output<string>;
   /** The ExternalId (a secret), when the trust has one. */
@@ -27,12 +27,12 @@ export class RoleTrust extends pulumi.ComponentResource {
   /** The trust with the ExternalId redacted (JSON), in plain text so that a preview shows who may assume the role. */
   readonly reviewedTrustPolicy?: string;
 
-  constructor(name: string, args: RoleTrustArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentTypes.roleTrust, name, {}, opts);
+  constructor(name: string, args: VendorIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(componentTypes.vendorIdentity, name, {}, opts);
     const { plan, tags } = args;
     this.permissionPolicies = plan.permissionPolicies;
 
-    const registered = registerSpecs(roleTrustSpecs(name, plan, tags), this);
+    const registered = registerSpecs(vendorIdentitySpecs(name, plan, tags), this);
     if (plan.principalType === "role") {
       this.reviewedTrustPolicy = toJson(reviewedTrustPolicy(plan)!);
       const configured = plan.integration.externalId;
@@ -48,7 +48,7 @@ export class RoleTrust extends pulumi.ComponentResource {
       this.secretAccessKey = pulumi.secret(key.secret);
       this.principalArn = (registered.get(`${name}-user`) as aws.iam.User).arn;
     } else {
-      this.principalArn = pulumi.output(plan.identityArn);
+      this.principalArn = pulumi.output(plan.granteeArn);
     }
 
     this.registerOutputs({
