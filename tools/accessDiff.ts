@@ -1,11 +1,8 @@
 // `npm run access-diff -- --base <stack file or render.json> --head <stack file or render.json>
 // [--markdown out.md] [--json out.json] [--base-ref <git ref>]`: what a change grants or takes away, by
-// simulating both sides' rendered documents. Exit codes: 0 no new access; 3 grants new access; 2 config or
-// usage error; 1 failure.
+// simulating both sides' rendered documents. Exit codes: those of every tool (tools/cli.ts), and 3 when the change
+// grants new access.
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { ConfigError } from "../model/config";
-import { PlanError } from "../model/plan";
 import { diffSides } from "./accessDiff/diff";
 import { toJson, toMarkdown, type AccessDiff } from "./accessDiff/report";
 import {
@@ -17,12 +14,29 @@ import {
   withStackFileExternalIds,
   type AccessSide,
 } from "./accessDiff/side";
+import {
+  ExitCode,
+  isInputError,
+  runCommand,
+  runMain,
+  UsageError,
+  type Command,
+  type CommandIo,
+  type OptionSpecs,
+  type OptionValues,
+} from "./cli";
 
-const usage = `usage: npm run access-diff -- --head <stack file or render.json> (--base <stack file or render.json> | --base-ref <git ref>)
-       [--markdown <out.md>] [--json <out.json>]
-  --base-ref <ref>  the base is the --head stack file as it is at git <ref> (\`git show <ref>:<path>\`); with --base
-                    <render.json> too, that render is the base and the stack file at <ref> adds the ExternalIds it hides
-exit codes: 0 no new access; 3 grants new access; 2 config or usage error; 1 failure`;
+const accessDiffOptions = {
+  head: { type: "string", value: "<file>", description: "the head side: a stack file or a render.json" },
+  base: { type: "string", value: "<file>", description: "the base side: a stack file or a render.json" },
+  "base-ref": {
+    type: "string",
+    value: "<ref>",
+    description: "the base is the --head stack file as it is at git <ref> (`git show <ref>:<path>`)",
+  },
+  markdown: { type: "string", value: "<out.md>", description: "write the Markdown report there" },
+  json: { type: "string", value: "<out.json>", description: "write the JSON report there" },
+} as const satisfies OptionSpecs;
 
 export interface AccessDiffArgs {
   base?: string;
@@ -32,42 +46,17 @@ export interface AccessDiffArgs {
   json?: string;
 }
 
-class UsageError extends Error {}
-
-export function parseAccessDiffArgs(argv: readonly string[]): AccessDiffArgs | "help" {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        base: { type: "string" },
-        head: { type: "string" },
-        "base-ref": { type: "string" },
-        markdown: { type: "string" },
-        json: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) return "help";
-  const head = values.head as string | undefined;
+/** The options as the diff needs them; usage errors for combinations parseArgs cannot check. */
+export function accessDiffArgsOf(values: OptionValues<typeof accessDiffOptions>): AccessDiffArgs {
+  const { head, base } = values;
+  const baseRef = values["base-ref"];
   if (!head) throw new UsageError("--head is required");
-  if (!values.base && !values["base-ref"]) throw new UsageError("give --base, or --base-ref to read the base from git");
-  if (values["base-ref"] && head.endsWith(".json"))
+  if (!base && !baseRef) throw new UsageError("give --base, or --base-ref to read the base from git");
+  if (baseRef && head.endsWith(".json"))
     throw new UsageError("--base-ref reads the --head stack file from git: --head must be a stack file");
-  if (values["base-ref"] && values.base && !String(values.base).endsWith(".json"))
+  if (baseRef && base && !base.endsWith(".json"))
     throw new UsageError("with --base-ref, --base must be a render.json of the base (e.g. by the base commit's synth)");
-  return {
-    head,
-    base: values.base as string | undefined,
-    baseRef: values["base-ref"] as string | undefined,
-    markdown: values.markdown as string | undefined,
-    json: values.json as string | undefined,
-  };
+  return { head, base, baseRef, markdown: values.markdown, json: values.json };
 }
 
 /** A config error of one side, named by the side it came from. */
@@ -75,7 +64,7 @@ async function labelled<T>(label: string, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    if (isConfigError(error) && !(error instanceof AccessDiffInputError))
+    if (isInputError(error) && !(error instanceof AccessDiffInputError))
       throw new AccessDiffInputError(`${label}: ${(error as Error).message}`);
     throw error;
   }
@@ -92,24 +81,7 @@ async function baseSide(args: AccessDiffArgs, head: AccessSide): Promise<AccessS
   return labelled(`base ${atRef.source}`, () => stackFileSide(atRef.stackFile, atRef.source));
 }
 
-export interface AccessDiffIo {
-  write: (text: string) => void;
-  writeError: (text: string) => void;
-}
-
-const processIo: AccessDiffIo = { write: (t) => process.stdout.write(t), writeError: (t) => process.stderr.write(t) };
-
-function isConfigError(error: unknown): boolean {
-  return (
-    error instanceof UsageError ||
-    error instanceof ConfigError ||
-    error instanceof PlanError ||
-    error instanceof AccessDiffInputError ||
-    (error as Error).name === "StackFileError"
-  );
-}
-
-function publish(diff: AccessDiff, args: AccessDiffArgs, io: AccessDiffIo): void {
+function publish(diff: AccessDiff, args: AccessDiffArgs, io: CommandIo): void {
   const markdown = toMarkdown(diff);
   if (args.markdown) writeFileSync(args.markdown, markdown);
   if (args.json) writeFileSync(args.json, toJson(diff));
@@ -117,27 +89,30 @@ function publish(diff: AccessDiff, args: AccessDiffArgs, io: AccessDiffIo): void
   if (args.json) io.write(`Wrote ${args.json}\n`);
 }
 
-/** Run the diff; returns the exit code. Output goes through `io` so tests can capture it. */
-export async function accessDiff(argv: readonly string[], io: AccessDiffIo = processIo): Promise<number> {
-  try {
-    const args = parseAccessDiffArgs(argv);
-    if (args === "help") {
-      io.write(`${usage}\n`);
-      return 0;
-    }
+export const accessDiffCommand: Command<typeof accessDiffOptions> = {
+  name: "access-diff",
+  summary: "what a change grants or takes away, by simulating both sides' rendered documents",
+  usage: "--head <file> (--base <file> | --base-ref <ref>) [--markdown <out.md>] [--json <out.json>]",
+  options: accessDiffOptions,
+  notes: [
+    "A <file> is a stack file or a render.json (`npm run synth -- --json`). With --base-ref and --base <render.json>,",
+    "that render is the base and the stack file at <ref> adds the ExternalIds it hides.",
+    "Exit 3 when the head grants new access (a reviewer must approve); 0 when it grants nothing new.",
+  ],
+  inputErrors: [AccessDiffInputError],
+  async run(values, io) {
+    const args = accessDiffArgsOf(values);
     const head = await labelled(`head ${args.head}`, () => loadSide(args.head));
     const base = await baseSide(args, head);
     const diff = await diffSides(base, head);
     publish(diff, args, io);
-    return diff.verdict === "grants new access" ? 3 : 0;
-  } catch (error) {
-    if (isConfigError(error)) {
-      io.writeError(`access-diff: ${(error as Error).message}\n${error instanceof UsageError ? `${usage}\n` : ""}`);
-      return 2;
-    }
-    io.writeError(`access-diff failed: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
-  }
+    return diff.verdict === "grants new access" ? ExitCode.grantsNewAccess : ExitCode.ok;
+  },
+};
+
+/** Run the diff; returns the exit code. Output goes through `io` so tests can capture it. */
+export function accessDiff(argv: readonly string[], io?: CommandIo): Promise<number> {
+  return runCommand(accessDiffCommand, argv, io);
 }
 
-if (require.main === module) accessDiff(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) runMain(accessDiffCommand);

@@ -2,7 +2,7 @@
 // real unless it says `vendor-access:example: true`; the same marker lets an example keep plain-text values.
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { ExitCode, runCommand, runMain, type Command, type CommandIo } from "./cli";
 import { loadStackFile } from "./stackFile";
 
 const projectRoot = resolve(__dirname, "..");
@@ -18,8 +18,25 @@ export function stackFiles(root = projectRoot): { real: string[]; examples: stri
   return { real: names.filter((name) => !isExample(name)), examples: names.filter(isExample) };
 }
 
-if (require.main === module) {
-  const { values } = parseArgs({ options: { examples: { type: "boolean", default: false } } });
-  const { real, examples } = stackFiles();
-  process.stdout.write(`${JSON.stringify(values.examples ? examples : real)}\n`);
+const stacksOptions = {
+  examples: { type: "boolean", description: "list the example stacks instead of the real ones" },
+} as const;
+
+export const stacksCommand: Command<typeof stacksOptions, string | undefined> = {
+  name: "stacks",
+  summary: "print the stacks CI deploys (every Pulumi.<stack>.yaml not marked vendor-access:example) as a JSON list",
+  usage: "[--examples]",
+  options: stacksOptions,
+  async run(values, io, root) {
+    const { real, examples } = stackFiles(root);
+    io.write(`${JSON.stringify(values.examples ? examples : real)}\n`);
+    return ExitCode.ok;
+  },
+};
+
+/** List the stacks of `root` (the project directory by default); returns the exit code. */
+export function runStacks(argv: readonly string[], io?: CommandIo, root?: string): Promise<number> {
+  return runCommand(stacksCommand, argv, io, root);
 }
+
+if (require.main === module) runMain(stacksCommand);

@@ -1,7 +1,12 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { ConfigError } from "../../model/config";
-import { ExitCode, helpText, runCommand, type Command, type CommandIo } from "../../tools/cli";
+import { accessDiffCommand } from "../../tools/accessDiff";
+import { ExitCode, helpText, runCommand, type Command, type CommandIo, type OptionSpecs } from "../../tools/cli";
+import { deployerPolicyCommand } from "../../tools/deployerPolicy";
 import { proveCommand } from "../../tools/prove";
+import { stacksCommand } from "../../tools/stacks";
 import { runSynth, synthCommand } from "../../tools/synth";
 
 function capture(): CommandIo & { out: string; err: string } {
@@ -90,5 +95,58 @@ describe("tools/cli", () => {
     const io = capture();
     assert.equal(await runSynth(["--stack", "dev", "--quiet"], io), ExitCode.ok, io.err);
     assert.equal(io.out, "");
+  });
+});
+
+describe("stacks, deployer-policy and access-diff run on the shared runner", () => {
+  // Each tool's bad usages: an unknown option, a stray positional, a missing value or a missing required option.
+  const tools: { command: Command<OptionSpecs, never>; usage: RegExp; bad: string[][] }[] = [
+    { command: stacksCommand as Command<OptionSpecs, never>, usage: /\[--examples\]/, bad: [["--example"], ["dev"]] },
+    {
+      command: deployerPolicyCommand as Command<OptionSpecs, never>,
+      usage: /\(--stack <name> \| --config-file <path>\) \[--read-only\]/,
+      bad: [[], ["--read-only"], ["--stack"], ["--stack", "dev", "--readonly"]],
+    },
+    {
+      command: accessDiffCommand as Command<OptionSpecs, never>,
+      usage: /--head <file> \(--base <file> \| --base-ref <ref>\)/,
+      bad: [[], ["--head", "a.yaml"], ["--head", "a.json", "--base-ref", "HEAD"], ["--head", "a.yaml", "--bsae", "b"]],
+    },
+  ];
+  for (const { command, usage, bad } of tools) {
+    it(`${command.name} --help prints its usage, options and the shared exit codes, and exits 0`, async () => {
+      const io = capture();
+      assert.equal(await runCommand(command, ["--help"], io), ExitCode.ok);
+      assert.equal(io.out, helpText(command));
+      assert.match(io.out, new RegExp(`^${command.name}: .+\\n\\nusage: npm run ${command.name} -- `));
+      assert.match(io.out, usage);
+      assert.match(io.out, /^ {2}-h, --help +show this help and exit$/m);
+      assert.match(io.out, /exit codes: 0 ok; 1 a check failed or the command could not run; 2 bad usage/);
+      assert.equal(io.err, "");
+    });
+
+    it(`${command.name} exits 2 on bad usage, with the usage line and no stack trace`, async () => {
+      for (const argv of bad) {
+        const io = capture();
+        assert.equal(await runCommand(command, argv, io), ExitCode.configError, `${argv.join(" ")}: ${io.err}`);
+        assert.match(io.err, new RegExp(`^${command.name}: .+\\nusage: npm run ${command.name} -- `), argv.join(" "));
+        assert.doesNotMatch(io.err, /\n\s+at /);
+        assert.equal(io.out, "");
+      }
+    });
+  }
+
+  it("exits with the runner's codes as a process: npm run stacks -- --help (0), --bogus (2)", function () {
+    this.timeout(60000);
+    const root = resolve(__dirname, "..", "..");
+    const tsNode = resolve(root, "node_modules", ".bin", "ts-node");
+    const run = (...args: string[]) =>
+      spawnSync(tsNode, ["--transpile-only", "tools/stacks.ts", ...args], { cwd: root, encoding: "utf8" });
+    const help = run("--help");
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^stacks: /);
+    const bogus = run("--bogus");
+    assert.equal(bogus.status, 2);
+    assert.match(bogus.stderr, /^stacks: Unknown option '--bogus'/);
   });
 });

@@ -4,7 +4,7 @@ import { deployerPolicy } from "../../model/deployerPolicy";
 import { actionsOf, unknownActions } from "../../model/policy/catalog";
 import { planStack } from "../../program/vendorAccess";
 import { proveDeployerPolicy } from "../../tools/proof/deployerProof";
-import { deployerPolicyFor } from "../../tools/deployerPolicy";
+import { deployerPolicyFor, runDeployerPolicy } from "../../tools/deployerPolicy";
 import { stackConfig } from "../helpers/program";
 
 const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -111,5 +111,17 @@ describe("npm run deployer-policy", function () {
         "AttachmentManage",
       ],
     );
+  });
+
+  it("prints the policy as JSON and exits 0; a missing stack file exits 2 naming it", async () => {
+    let out = "";
+    let err = "";
+    const io = { write: (t: string) => void (out += t), writeError: (t: string) => void (err += t) };
+    assert.equal(await runDeployerPolicy(["--stack", "dev", "--read-only"], io), 0, err);
+    assert.deepEqual(JSON.parse(out), await deployerPolicyFor({ stack: "dev", readOnly: true }));
+    out = "";
+    assert.equal(await runDeployerPolicy(["--stack", "no-such-stack"], io), 2);
+    assert.match(err, /^stack file not found: .*Pulumi\.no-such-stack\.yaml\n$/);
+    assert.equal(out, "");
   });
 });
