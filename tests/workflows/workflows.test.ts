@@ -53,10 +53,32 @@ describe(".github/workflows", () => {
     ]);
   });
 
-  it("pin every action to an exact version or commit", () => {
+  it("pin every action to a full commit SHA, with its exact release tag in a trailing comment", () => {
     const uses = steps.filter(({ step }) => step.uses).map(({ where, step }) => `${where}: ${step.uses}`);
     assert.ok(uses.length > 0);
-    for (const use of uses) assert.match(use, /@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/, use);
+    for (const use of uses) assert.match(use, /@[0-9a-f]{40}$/, `${use}: a tag can be moved, a commit cannot`);
+    // The parser drops comments, so the tag is read from the lines themselves: one pinned line per parsed step.
+    const lines = files.flatMap((file) =>
+      readFileSync(join(directory, file), "utf8")
+        .split("\n")
+        .filter((line) => /^\s*(- )?uses:/.test(line))
+        .map((line) => ({ file, line: line.trim() })),
+    );
+    assert.equal(lines.length, uses.length);
+    const tagOf = new Map<string, string>();
+    for (const { file, line } of lines) {
+      const pin = /^(?:- )?uses: ([\w.-]+\/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+      assert.ok(pin, `${file}: ${line} is not "uses: <owner>/<repo>@<40-hex commit> # v<major>.<minor>.<patch>"`);
+      const [, action, sha, tag] = pin;
+      // One commit per action and tag across the workflows, so an upgrade cannot leave a stale copy behind.
+      const seen = tagOf.get(`${action}@${sha}`) ?? tagOf.get(`${action}#${tag}`);
+      assert.ok(
+        seen === undefined || seen === `${sha} ${tag}`,
+        `${file}: ${action} pinned as ${sha} ${tag} and ${seen}`,
+      );
+      tagOf.set(`${action}@${sha}`, `${sha} ${tag}`);
+      tagOf.set(`${action}#${tag}`, `${sha} ${tag}`);
+    }
   });
 
   it("run Node 24 wherever they set up Node", () => {
