@@ -1,5 +1,5 @@
-// Runs the real program under the Pulumi SDK's mocks and records every registration: the offline engine
-// behind `npm run synth`, the tests and the benchmark.
+// Runs the real program under the Pulumi SDK's public mocks (`pulumi.runtime.setMocks`) and records every
+// registration: the offline engine behind `npm run synth`, the tests and the benchmark.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -41,14 +41,28 @@ export interface MockRun<T> {
   resources: RecordedResource[];
   /** Plain strings that were secret somewhere in the run; a render must not show them. */
   secretValues: Set<string>;
+  /** What else the engine receives, secrets marked: for the tests of secrecy. */
+  engine: {
+    /** The stack's outputs (the program's result). */
+    stackOutputs: Record<string, unknown>;
+    componentOutputs: RecordedOutputs[];
+    /** Per URN, the state keys the registration asks the engine to keep secret (`additionalSecretOutputs`). */
+    additionalSecretOutputs: Map<string, string[]>;
+  };
 }
 
-const secretSigKey = pulumi.runtime.specialSigKey;
-const secretSig = pulumi.runtime.specialSecretSig;
-
-export function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSigKey] === secretSig;
+/** How the recordings mark a secret value: the engine keeps it encrypted, a render shows "[secret]". */
+export interface SecretValue {
+  "@secret": true;
+  value: unknown;
 }
+
+export function isSecretWrapper(value: unknown): value is SecretValue {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)["@secret"] === true;
+}
+
+const secretValue = (value: unknown): SecretValue => ({ "@secret": true, value });
+const plain = (value: unknown) => (isSecretWrapper(value) ? value.value : value);
 
 /** Deterministic stand-in for a provider-generated value, so that renders are stable run to run. */
 export function fakeValue(
@@ -72,7 +86,6 @@ function computedState(
   env: MockEnvironment,
 ): { id: string; state: Record<string, unknown> } {
   const account = env.callerAccountId;
-  const plain = (value: unknown) => (isSecretWrapper(value) ? value.value : value);
   const physical = String(plain(inputs.name) ?? `${name}-${fakeValue(name, 7, "0123456789abcdef")}`);
   const region = String(plain(inputs.region) ?? env.region);
   switch (type) {
@@ -137,16 +150,150 @@ function collectSecrets(value: unknown, into: Set<string>, insideSecret = false)
     Object.values(value).forEach((item) => collectSecrets(item, into, insideSecret));
 }
 
-/** Run `program` under mocks. The program may register resources and return stack outputs. */
-export async function runUnderMocks<T>(program: () => Promise<T>, env: MockEnvironment): Promise<MockRun<T>> {
-  const resources: RecordedResource[] = [];
-  const secretValues = new Set<string>();
-  const mocks: pulumi.runtime.Mocks = {
-    newResource(args) {
-      const { id, state } = computedState(args.type, args.name, args.inputs, env);
-      const fullState = { ...args.inputs, ...state };
-      collectSecrets(args.inputs, secretValues);
-      return { id, state: fullState };
+/** A value as the engine receives it: every Output and promise resolved, secrets marked (see `SecretValue`). */
+async function engineValue(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const settled = await settle(value as pulumi.Output<unknown>);
+    // Unknown during a preview: the engine receives the unknown marker, as `pulumi preview` shows "output<string>".
+    if (!settled.known) return pulumi.unknown;
+    const resolved = await engineValue(settled.value);
+    return settled.secret && !isSecretWrapper(resolved) ? secretValue(resolved) : resolved;
+  }
+  if (value instanceof Promise) return engineValue(await value);
+  if (pulumi.Resource.isInstance(value)) return value;
+  if (Array.isArray(value)) {
+    const items = await Promise.all(value.map(engineValue));
+    // The engine has no secret array items: one secret item makes the whole array secret.
+    return items.some(isSecretWrapper) ? secretValue(items.map(plain)) : items;
+  }
+  if (typeof value === "object" && value !== null) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await engineValue(v)] as const));
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return value;
+}
+
+/** An Output's value, whether it is known (a preview leaves some unknown) and whether it is secret. */
+async function settle(output: pulumi.Output<unknown>): Promise<{ value: unknown; known: boolean; secret: boolean }> {
+  let known = false;
+  let value: unknown;
+  const applied = output.apply((v) => {
+    known = true;
+    value = v;
+    return v;
+  });
+  // The applied Output's secrecy settles once the apply has run, or has been skipped for an unknown value.
+  const secret = await pulumi.isSecret(applied);
+  return { value, known, secret };
+}
+
+/** One resource the program constructed, as a stack transformation sees it. */
+interface Construction {
+  resource: pulumi.Resource;
+  type: string;
+  name: string;
+  parent: pulumi.Resource | undefined;
+  /** The inputs as the engine receives them, resolved as soon as their Outputs are. */
+  props: Promise<Record<string, unknown>>;
+  additionalSecretOutputs: string[];
+  /** Set once the mocks have answered its registration. */
+  registered?: { custom: boolean; state: Record<string, unknown>; order: number };
+}
+
+/** Component and stack outputs, secrets marked: what `registerOutputs` hands the engine. */
+export interface RecordedOutputs {
+  type: string;
+  name: string;
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Records every resource the program registers through two public hooks: a stack transformation, which sees
+ * each resource with its name, inputs and parent, and the mocks, which see each registration and answer it.
+ */
+class RegistrationRecorder {
+  private readonly constructions: Construction[] = [];
+  private readonly names = new WeakMap<pulumi.Resource, string>();
+  private readonly waiting = new Map<string, Construction[]>();
+  private registrations = 0;
+
+  readonly transformation: pulumi.ResourceTransformation = ({ resource, type, name, props, opts }) => {
+    // A resource read by ID (`.get`) is looked up, not registered.
+    if ((opts as pulumi.CustomResourceOptions).id !== undefined) return undefined;
+    this.names.set(resource, name);
+    const construction: Construction = {
+      resource,
+      type,
+      name,
+      parent: opts.parent,
+      props: engineValue(props) as Promise<Record<string, unknown>>,
+      additionalSecretOutputs: (opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
+    };
+    this.constructions.push(construction);
+    const key = `${type}::${name}`;
+    this.waiting.set(key, [...(this.waiting.get(key) ?? []), construction]);
+    return undefined;
+  };
+
+  /** The construction a registration belongs to; undefined for the stack itself. */
+  claim(type: string, name: string): Construction | undefined {
+    return this.waiting.get(`${type}::${name}`)?.shift();
+  }
+
+  /** The position of a registration in the engine's order: the order in which the SDK sends them. */
+  nextOrder(): number {
+    return this.registrations++;
+  }
+
+  /** Every registered resource, in the order the engine answered them. Call once every registration is answered. */
+  async resources(): Promise<{ construction: Construction; recorded: RecordedResource }[]> {
+    const registered = this.constructions.filter((c) => c.registered);
+    registered.sort((a, b) => a.registered!.order - b.registered!.order);
+    return Promise.all(
+      registered.map(async (construction) => {
+        const { type, name, parent, resource, registered: answer } = construction;
+        return {
+          construction,
+          recorded: {
+            type,
+            name,
+            parent: parent ? (this.names.get(parent) ?? null) : null,
+            urn: String(await engineValue(resource.urn)),
+            custom: answer!.custom,
+            props: await construction.props,
+            state: answer!.state,
+          },
+        };
+      }),
+    );
+  }
+
+  /** Each component's outputs: its public fields, other resources aside (they are registered on their own). */
+  async componentOutputs(): Promise<RecordedOutputs[]> {
+    const components = this.constructions.filter((c) => c.registered && !c.registered.custom);
+    return Promise.all(
+      components.map(async ({ type, name, resource }) => {
+        const fields = Object.entries(resource).filter(
+          ([key, value]) => key !== "urn" && !key.startsWith("__") && !holdsResource(value),
+        );
+        return { type, name, outputs: (await engineValue(Object.fromEntries(fields))) as Record<string, unknown> };
+      }),
+    );
+  }
+}
+
+const holdsResource = (value: unknown): boolean =>
+  pulumi.Resource.isInstance(value) || (Array.isArray(value) && value.some(holdsResource));
+
+function mocksFor(env: MockEnvironment, recorder: RegistrationRecorder): pulumi.runtime.Mocks {
+  return {
+    async newResource(args) {
+      const construction = recorder.claim(args.type, args.name);
+      const order = recorder.nextOrder();
+      const props = construction ? await construction.props : {};
+      const { id, state } = computedState(args.type, args.name, props, env);
+      if (construction) construction.registered = { custom: args.custom ?? false, state: { ...props, ...state }, order };
+      return { id, state: { ...args.inputs, ...state } };
     },
     call(args) {
       switch (args.token) {
@@ -171,87 +318,58 @@ export async function runUnderMocks<T>(program: () => Promise<T>, env: MockEnvir
       }
     },
   };
+}
+
+/** Run `program` under mocks. The program may register resources and return stack outputs. */
+export async function runUnderMocks<T>(program: () => Promise<T>, env: MockEnvironment): Promise<MockRun<T>> {
+  const recorder = new RegistrationRecorder();
   await pulumi.runtime.setMocks(
-    mocks,
+    mocksFor(env, recorder),
     env.project,
     env.stack,
     env.preview ?? false,
     env.organization ?? selfManagedOrganization,
   );
   pulumi.runtime.setAllConfig(env.config, env.secretKeys);
-  recordRegistrations(resources);
 
   let outputs: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(recorder.transformation);
     outputs = await program();
     return outputs;
   });
-  const result = (await resolveOutputs(outputs, secretValues)) as T;
+  const stackOutputs = await engineValue(outputs);
+  // Waits until the engine (the mocks) has answered every registration.
   await pulumi.runtime.disconnect();
-  // Secret outputs the mocks computed (random passwords, access keys) are secrets too.
-  for (const resource of resources) collectSecrets(resource.state, secretValues);
-  return { result, resources, secretValues };
-}
+  const recorded = await recorder.resources();
+  const resources = recorded.map((r) => r.recorded);
+  const componentOutputs = await recorder.componentOutputs();
 
-/** Resolve every Output in a value to its plain value, noting which leaves were secret. */
-async function resolveOutputs(value: unknown, secrets: Set<string>): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) {
-    const output = value as pulumi.Output<unknown>;
-    const plain = await new Promise<unknown>((resolve) => output.apply((v) => (resolve(v), v)));
-    const secret = await pulumi.isSecret(output);
-    const resolved = await resolveOutputs(plain, secrets);
-    if (secret) collectSecrets({ [secretSigKey]: secretSig, value: resolved }, secrets);
-    return resolved;
-  }
-  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveOutputs(item, secrets)));
-  if (typeof value === "object" && value !== null && !pulumi.Resource.isInstance(value)) {
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v, secrets)] as const),
-    );
-    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
-  }
-  return value;
-}
-
-/** Wrap the mock monitor so that each registration is recorded with its parent, which mocks do not report. */
-function recordRegistrations(into: RecordedResource[]): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(
-      req: RegisterRequest,
-      callback: (err: unknown, response: RegisterResponse | undefined) => void,
-    ): Promise<void>;
+  const secretValues = new Set<string>();
+  collectSecrets(stackOutputs, secretValues);
+  for (const resource of resources) collectSecrets([resource.props, resource.state], secretValues);
+  for (const component of componentOutputs) collectSecrets(component.outputs, secretValues);
+  return {
+    result: unwrapSecrets(stackOutputs) as T,
+    resources,
+    secretValues,
+    engine: {
+      stackOutputs: (stackOutputs ?? {}) as Record<string, unknown>,
+      componentOutputs,
+      additionalSecretOutputs: new Map(
+        recorded.map(({ recorded: r, construction }) => [r.urn, construction.additionalSecretOutputs]),
+      ),
+    },
   };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    original(req, (err, response) => {
-      if (!err && response && req.getType() !== "pulumi:pulumi:Stack") {
-        const parentUrn = req.getParent();
-        const parentName =
-          parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::") ? parentUrn.split("::").pop()! : null;
-        into.push({
-          type: req.getType(),
-          name: req.getName(),
-          parent: parentName,
-          urn: response.getUrn(),
-          custom: req.getCustom(),
-          props: pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>,
-          state: pulumi.runtime.deserializeProperties(response.getObject()) as Record<string, unknown>,
-        });
-      }
-      callback(err, response);
-    });
 }
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getObject(): never;
-}
-interface RegisterResponse {
-  getUrn(): string;
-  getObject(): never;
+/** The same value with every secret mark removed (the values themselves stay). */
+function unwrapSecrets(value: unknown): unknown {
+  if (isSecretWrapper(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value === "object" && value !== null && !pulumi.Resource.isInstance(value) && value !== pulumi.unknown)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  return value;
 }
 
 /** Replace every secret, wherever it appears (also inside JSON strings), with "[secret]". */

@@ -1,7 +1,6 @@
 // What the engine receives, with secrecy intact: every registration's inputs and the outputs it declares
-// secret, and every registerOutputs call (components and the stack), captured from the mock monitor.
-import * as pulumi from "@pulumi/pulumi";
-import { isSecretWrapper } from "../../tools/mockEngine";
+// secret, each component's outputs and the stack's, as the mock engine recorded them.
+import { isSecretWrapper, type MockRun } from "../../tools/mockEngine";
 
 export interface EngineMessage {
   /** `inputs of <name>`, `outputs of <name>`, `state of <name>`: where the values went. */
@@ -11,49 +10,24 @@ export interface EngineMessage {
   secretOutputs: string[];
 }
 
-interface RegisterRequest {
-  getName(): string;
-  getObject(): never;
-  getAdditionalsecretoutputsList(): string[];
-}
-interface OutputsRequest {
-  getUrn(): string;
-  getOutputs(): never;
-}
-type Callback = (err: unknown, response: { getObject(): never } | undefined) => void;
-interface Monitor {
-  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
-  registerResourceOutputs(req: OutputsRequest, callback: (err: unknown) => void): void;
-}
-
-/** Call inside the program (after setMocks): from then on, every message to the engine lands in `into`. */
-export function captureEngineMessages(into: EngineMessage[]): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    register(req, (err, response) => {
-      const inputs = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
-      // The engine keeps an output secret when its input was (Pulumi docs, "Secrets": secrets propagate).
-      const secretInputs = Object.keys(inputs).filter((key) => isSecretWrapper(inputs[key]));
-      const secretOutputs = [...req.getAdditionalsecretoutputsList(), ...secretInputs];
-      into.push({ what: `inputs of ${req.getName()}`, values: inputs, secretOutputs: [] });
-      if (response)
-        into.push({
-          what: `state of ${req.getName()}`,
-          values: pulumi.runtime.deserializeProperties(response.getObject()),
-          secretOutputs,
-        });
-      callback(err, response);
+/** Every message of a run to the engine: each registration's inputs and state, each component's and the stack's outputs. */
+export function engineMessages(run: MockRun<unknown>): EngineMessage[] {
+  const messages: EngineMessage[] = [];
+  for (const resource of run.resources) {
+    messages.push({ what: `inputs of ${resource.name}`, values: resource.props, secretOutputs: [] });
+    // The engine keeps an output secret when its input was (Pulumi docs, "Secrets": secrets propagate).
+    const secretInputs = Object.keys(resource.props).filter((key) => isSecretWrapper(resource.props[key]));
+    const declared = run.engine.additionalSecretOutputs.get(resource.urn) ?? [];
+    messages.push({
+      what: `state of ${resource.name}`,
+      values: resource.state,
+      secretOutputs: [...declared, ...secretInputs],
     });
-  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (req, callback) => {
-    into.push({
-      what: `outputs of ${req.getUrn().split("::").pop()}`,
-      values: pulumi.runtime.deserializeProperties(req.getOutputs()),
-      secretOutputs: [],
-    });
-    registerOutputs(req, callback);
-  };
+  }
+  for (const component of run.engine.componentOutputs)
+    messages.push({ what: `outputs of ${component.name}`, values: component.outputs, secretOutputs: [] });
+  messages.push({ what: "outputs of the stack", values: run.engine.stackOutputs, secretOutputs: [] });
+  return messages;
 }
 
 /**

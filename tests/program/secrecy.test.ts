@@ -1,10 +1,9 @@
 import * as assert from "node:assert/strict";
-import { readStackConfig } from "../../model/config";
 import { redactedExternalId } from "../../model/plan";
-import { deployVendorAccess, type VendorAccessOutputs } from "../../program/vendorAccess";
-import { isSecretWrapper, runUnderMocks, type MockRun } from "../../tools/mockEngine";
-import { testAccount } from "../helpers/program";
-import { captureEngineMessages, plainTextOccurrences, type EngineMessage } from "../helpers/secrecy";
+import type { VendorAccessOutputs } from "../../program/vendorAccess";
+import { isSecretWrapper, type MockRun } from "../../tools/mockEngine";
+import { runProgram, testAccount } from "../helpers/program";
+import { engineMessages, plainTextOccurrences, type EngineMessage } from "../helpers/secrecy";
 
 const isahitExternalId = "isahit-issued-0001";
 const aihubExternalId = "aihub-issued-0002";
@@ -44,29 +43,20 @@ const integrations = (isahitPrincipal: string) => [
 async function register(
   isahitPrincipal = "999888496268",
 ): Promise<{ run: MockRun<VendorAccessOutputs>; messages: EngineMessage[] }> {
-  const messages: EngineMessage[] = [];
-  const run = await runUnderMocks(
-    async () => {
-      captureEngineMessages(messages);
-      return deployVendorAccess(readStackConfig(), { stack: "prod" });
-    },
+  const run = await runProgram(
+    { accountId: testAccount, integrations: integrations(isahitPrincipal) },
     {
-      project: "vendor-access",
       stack: "prod",
-      callerAccountId: testAccount,
-      region: "us-east-1",
+      readConfigFromEngine: true,
       config: {
-        "aws:region": "us-east-1",
         "aws:assumeRoles": JSON.stringify([
           { roleArn: "arn:aws:iam::111122223333:role/deployer", externalId: deployerExternalId },
         ]),
-        "vendor-access:accountId": testAccount,
-        "vendor-access:integrations": JSON.stringify(integrations(isahitPrincipal)),
       },
       secretKeys: ["vendor-access:integrations", "aws:assumeRoles"],
     },
   );
-  return { run, messages };
+  return { run, messages: engineMessages(run) };
 }
 
 describe("secrets as the engine receives them", function () {
