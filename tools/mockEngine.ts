@@ -292,7 +292,8 @@ function mocksFor(env: MockEnvironment, recorder: RegistrationRecorder): pulumi.
       const order = recorder.nextOrder();
       const props = construction ? await construction.props : {};
       const { id, state } = computedState(args.type, args.name, props, env);
-      if (construction) construction.registered = { custom: args.custom ?? false, state: { ...props, ...state }, order };
+      if (construction)
+        construction.registered = { custom: args.custom ?? false, state: { ...props, ...state }, order };
       return { id, state: { ...args.inputs, ...state } };
     },
     call(args) {

@@ -81,6 +81,20 @@ export async function runProgram(
   });
 }
 
+/** Components used on their own in another project (no stack config, no program), under the same mock engine. */
+export function runComponents(
+  register: () => void,
+  where: { project: string; stack: string },
+): Promise<MockRun<Record<string, never>>> {
+  return runUnderMocks(
+    async () => {
+      register();
+      return {};
+    },
+    { ...where, callerAccountId: testAccount, region: "us-east-1", config: {}, secretKeys: [] },
+  );
+}
+
 /**
  * Render a stack file as `npm run synth -- --engine mocks` does, calling the program directly (index.ts runs
  * once per process). Takes a stack name (`dev`) or a loaded stack file.

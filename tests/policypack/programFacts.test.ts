@@ -2,11 +2,9 @@
 // package); this contract test, which may import both, keeps the copies equal.
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { parseConfigMap } from "../../model/config";
 import { iamLimits, kmsLimits, s3Limits } from "../../model/limits";
 import { tagKeys as programTagKeys } from "../../model/naming";
 import { builtInVendors } from "../../model/vendors";
-import { deployVendorAccess } from "../../program/vendorAccess";
 import { bucketCorsEntriesKind as componentCorsKind } from "../../providers/bucketCorsEntries";
 import { bucketPolicyEntriesKind as componentPolicyKind } from "../../providers/bucketPolicyEntries";
 import { accessLevelOf, permissionsManagement } from "../../policypack/catalog";
@@ -18,16 +16,13 @@ import {
   vendorPermissionsManagementActions,
 } from "../../policypack/programFacts";
 import * as types from "../../policypack/resourceTypes";
-import { renderStack, type Render } from "../../tools/render";
-import { loadStackFile } from "../../tools/stackFile";
+import type { Render } from "../../tools/render";
+import { renderStackFile } from "../helpers/program";
 
 describe("policypack program facts: the pack's copies equal the program's", () => {
   let dev: Render;
   before(async () => {
-    const stackFile = loadStackFile({ stack: "dev" });
-    dev = await renderStack(stackFile, {
-      program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
-    });
+    dev = await renderStackFile("dev");
   });
 
   it("tag keys: every role and user the program creates carries exactly the pack's tag keys, with its vendor and integration", () => {

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { deployVendorAccess } from "../../program/vendorAccess";
 import { loadPolicyConfig, policyConfigForStack, validateResources } from "../../policypack/validate";
-import { renderStack, type Render } from "../../tools/render";
+import type { Render } from "../../tools/render";
+import { renderStackFile } from "../helpers/program";
 import { loadStackFile, stackConfigOf } from "../../tools/stackFile";
 
 const root = resolve(__dirname, "../..");
@@ -28,13 +28,7 @@ describe("policypack on whole stacks", () => {
   const renders = new Map<string, Render>();
   before(async () => {
     for (const stack of ["dev", "prod"]) {
-      const stackFile = loadStackFile({ stack });
-      renders.set(
-        stack,
-        await renderStack(stackFile, {
-          program: () => deployVendorAccess(stackConfigOf(stackFile), { stack: stackFile.stack }),
-        }),
-      );
+      renders.set(stack, await renderStackFile(stack));
     }
   });
 
@@ -66,8 +60,7 @@ describe("policypack on whole stacks", () => {
     it(`passes ${relative(root, path)} clean with its own account, every rule mandatory, no exemption`, async () => {
       const stackFile = loadStackFile({ configFile: path });
       const config = stackConfigOf(stackFile);
-      const render = await renderStack(stackFile, {
-        program: () => deployVendorAccess(config, { stack: stackFile.stack }),
+      const render = await renderStackFile(stackFile, {
         policyConfig: {
           ...policyConfigForStack({ accountIds: [config.accountId], trustPolicyMaxChars: config.trustPolicyMaxChars }),
           all: "mandatory",

@@ -1,8 +1,6 @@
 import * as assert from "node:assert/strict";
-import { readStackConfig } from "../../model/config";
-import { deployVendorAccess } from "../../program/vendorAccess";
-import { isSecretWrapper, runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
-import { testAccount } from "../helpers/program";
+import { isSecretWrapper, type RecordedResource } from "../../tools/mockEngine";
+import { runProgram, testAccount } from "../helpers/program";
 
 // The stack manages this key's policy: its KeyPolicyEntries calls KMS, so it needs the settings too.
 const kmsKeyArn = `arn:aws:kms:eu-west-1:${testAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -24,18 +22,15 @@ const integrations = [
 ];
 
 async function registered(aws: Record<string, string>, secretKeys: string[]): Promise<RecordedResource[]> {
-  const run = await runUnderMocks(() => deployVendorAccess(readStackConfig(), { stack: "prod" }), {
-    project: "vendor-access",
-    stack: "prod",
-    callerAccountId: testAccount,
-    region: "eu-west-1",
-    config: {
-      ...aws,
-      "vendor-access:accountId": testAccount,
-      "vendor-access:integrations": JSON.stringify(integrations),
+  const run = await runProgram(
+    { accountId: testAccount, integrations },
+    {
+      stack: "prod",
+      readConfigFromEngine: true,
+      config: aws,
+      secretKeys: ["vendor-access:integrations", ...secretKeys],
     },
-    secretKeys: ["vendor-access:integrations", ...secretKeys],
-  });
+  );
   return run.resources.filter((r) => String(r.props.resourceKind ?? "").startsWith("vendor-access:"));
 }
 

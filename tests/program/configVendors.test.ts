@@ -5,10 +5,9 @@ import { ConfigError, parseConfigMap, parseStackConfig } from "../../model/confi
 import { builtInVendors } from "../../model/vendors";
 import { checkPassed } from "../../tools/proof/integrationProof";
 import { proveStack } from "../../tools/proof/stackProof";
-import { deployVendorAccess } from "../../program/vendorAccess";
-import { renderStack, type Render } from "../../tools/render";
+import type { Render } from "../../tools/render";
 import { loadStackFile, type StackFile } from "../../tools/stackFile";
-import { stackConfig } from "../helpers/program";
+import { renderStackFile, stackConfig } from "../helpers/program";
 
 const fixture = join(__dirname, "../fixtures/config-vendor.yaml");
 
@@ -42,10 +41,7 @@ function problemsOf(raw: Record<string, unknown>): string[] {
 }
 
 /** Render a stack file; the program is run per call, as the engine would run index.ts once per stack. */
-const render = (stackFile: StackFile) =>
-  renderStack(stackFile, {
-    program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
-  });
+const render = (stackFile: StackFile) => renderStackFile(stackFile);
 
 /** The fixture with one config key replaced. */
 function withConfig(stackFile: StackFile, key: string, value: unknown): StackFile {

@@ -1,9 +1,8 @@
 // How BucketGrant, ExclusiveBucketDocuments and deployVendorAccess wire the two bucket policy modes, under mocks.
 import * as assert from "node:assert/strict";
-import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
-import { deployVendorAccess } from "../../program/vendorAccess";
-import { runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
+import type { RecordedResource } from "../../tools/mockEngine";
+import { runProgram, type RunOptions } from "../helpers/program";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentProvider";
 
@@ -39,37 +38,8 @@ function integrations(bucket: Record<string, unknown>) {
   ];
 }
 
-interface RunOptions {
-  liveBucketPolicies?: Record<string, string>;
-  preview?: boolean;
-  /** Catch the program's failure inside the run, so that the test can see what was registered before it. */
-  catchFailure?: (error: unknown) => void;
-}
-
 async function run(raw: Record<string, unknown>, options: RunOptions = {}): Promise<RecordedResource[]> {
-  const config = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [`vendor-access:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-  const program = async () => {
-    try {
-      return await deployVendorAccess(parseStackConfig(raw), { stack: "dev" });
-    } catch (error) {
-      if (!options.catchFailure) throw error;
-      options.catchFailure(error);
-      return { handoffs: {} };
-    }
-  };
-  const { resources } = await runUnderMocks(program, {
-    project: "vendor-access",
-    stack: "dev",
-    callerAccountId: account,
-    region: "us-east-1",
-    config: { "aws:region": "us-east-1", ...config },
-    secretKeys: [],
-    liveBucketPolicies: options.liveBucketPolicies,
-    preview: options.preview ?? false,
-  });
-  return resources;
+  return (await runProgram(raw, { ...options, stack: "dev", callerAccountId: account })).resources;
 }
 
 const ofKind = (resources: RecordedResource[], kind: string) =>

@@ -1,18 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
-import { deployVendorAccess } from "../../program/vendorAccess";
-import { runUnderMocks, isSecretWrapper } from "../../tools/mockEngine";
-import {
-  documentProp,
-  onlyOfType,
-  ofType,
-  runProgram,
-  stackConfig,
-  testAccount,
-  testOwnerKey,
-} from "../helpers/program";
+import { isSecretWrapper } from "../../tools/mockEngine";
+import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testOwnerKey } from "../helpers/program";
 
 const aquarium = (buckets: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
   name: "aquarium-labels",
@@ -131,25 +121,12 @@ describe("VendorIntegration", () => {
     const { resources } = await runProgram(stackConfig([aquarium([{ name: "images", region: "us-west-2" }])]));
     const role = onlyOfType(resources, "aws:iam/role:Role");
     assert.ok(isSecretWrapper(role.props.assumeRolePolicy), "the trust embeds the ExternalId and is sent as a secret");
-    await runUnderMocks(
-      async () => {
-        const outputs = await deployVendorAccess(
-          parseStackConfig(stackConfig([aquarium([{ name: "images", region: "us-west-2" }])])),
-          { stack: "test" },
-        );
+    await runProgram(stackConfig([aquarium([{ name: "images", region: "us-west-2" }])]), {
+      inspect: async (outputs) => {
         assert.equal(await pulumi.isSecret(outputs.handoffs["aquarium-labels"].externalId!), true);
         assert.equal(await pulumi.isSecret(outputs.handoffs["aquarium-labels"].roleArn!), false);
-        return outputs;
       },
-      {
-        project: "vendor-access",
-        stack: "test",
-        callerAccountId: testAccount,
-        region: "us-east-1",
-        config: {},
-        secretKeys: [],
-      },
-    );
+    });
   });
 
   it("fails before creating anything when the credentials belong to another account", async () => {
@@ -167,28 +144,14 @@ describe("VendorIntegration", () => {
 
   it("registers nothing when config is invalid", async () => {
     const recorded: string[] = [];
-    await assert.rejects(
-      runUnderMocks(
-        async () => {
-          const outputs = await deployVendorAccess(
-            parseStackConfig(stackConfig([aquarium([{ name: "Bad_Bucket", region: "us-west-2" }])])),
-            { stack: "test" },
-          );
-          recorded.push("deployed");
-          return outputs;
-        },
-        {
-          project: "vendor-access",
-          stack: "test",
-          callerAccountId: testAccount,
-          region: "us-east-1",
-          config: {},
-          secretKeys: [],
-        },
-      ),
-      /Bad_Bucket/,
-    );
+    let failure: unknown;
+    const { resources } = await runProgram(stackConfig([aquarium([{ name: "Bad_Bucket", region: "us-west-2" }])]), {
+      inspect: async () => void recorded.push("deployed"),
+      catchFailure: (error) => (failure = error),
+    });
+    assert.match(String(failure), /Bad_Bucket/);
     assert.deepEqual(recorded, []);
+    assert.deepEqual(resources, []);
   });
 });
 

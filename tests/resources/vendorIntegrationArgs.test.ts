@@ -3,8 +3,8 @@ import * as assert from "node:assert/strict";
 import { ConfigError } from "../../model/config";
 import { defineVendor } from "../../model/vendors";
 import { VendorIntegration } from "../../resources/vendorIntegration";
-import { runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
-import { testAccount } from "../helpers/program";
+import type { RecordedResource } from "../../tools/mockEngine";
+import { runComponents, testAccount } from "../helpers/program";
 
 const acme = defineVendor({
   id: "acme-label",
@@ -16,22 +16,8 @@ const acme = defineVendor({
   handoff: ["roleArn", "buckets"],
 });
 
-function run(program: () => void) {
-  return runUnderMocks(
-    async () => {
-      program();
-      return {};
-    },
-    {
-      project: "platform",
-      stack: "prod",
-      callerAccountId: testAccount,
-      region: "us-east-1",
-      config: {},
-      secretKeys: [],
-    },
-  );
-}
+/** A platform engineer's own project, not this program: the components alone. */
+const run = (program: () => void) => runComponents(program, { project: "platform", stack: "prod" });
 
 const dynamicKinds = (resources: RecordedResource[]) =>
   resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").map((r) => `${r.parent} ${r.name}`);

@@ -3,12 +3,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseConfigMap } from "../../model/config";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { builtInVendors } from "../../model/vendors";
-import { deployVendorAccess } from "../../program/vendorAccess";
-import { renderStack, type Render } from "../../tools/render";
-import { loadStackFile } from "../../tools/stackFile";
+import type { Render } from "../../tools/render";
+import { renderStackFile } from "../helpers/program";
 
 const root = resolve(__dirname, "../..");
 const tsNode = join(root, "node_modules/.bin/ts-node");
@@ -17,12 +15,7 @@ function synth(args: string[]) {
   return spawnSync(tsNode, ["--transpile-only", "tools/synth.ts", ...args], { cwd: root, encoding: "utf8" });
 }
 
-async function renderOf(stack: string): Promise<Render> {
-  const stackFile = loadStackFile({ stack });
-  return renderStack(stackFile, {
-    program: () => deployVendorAccess(parseConfigMap(stackFile.config), { stack: stackFile.stack }),
-  });
-}
+const renderOf = (stack: string): Promise<Render> => renderStackFile(stack);
 
 /** The dev stack's owner key as synth computes it (a self-managed backend's organisation). */
 const devOwnerKey = ownerKeyFor("organization", "vendor-access", "dev");

@@ -1,9 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { aihub } from "../../../model/vendors/aihub";
-import { deployVendorAccess } from "../../../program/vendorAccess";
-import { parseStackConfig } from "../../../model/config";
-import { runUnderMocks } from "../../../tools/mockEngine";
 import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testOwnerKey } from "../../helpers/program";
 
 const readWrite = [
@@ -76,22 +73,12 @@ describe("vendors/aihub", () => {
     assert.equal(String(handoff.secretAccessKey).length, 40);
 
     // Check secrecy on the live Outputs, not on the resolved copy.
-    await runUnderMocks(
-      async () => {
-        const outputs = await deployVendorAccess(parseStackConfig(raw), { stack: "test" });
+    await runProgram(raw, {
+      inspect: async (outputs) => {
         const h = outputs.handoffs["aihub-keys"];
         assert.equal(await pulumi.isSecret(h.accessKeyId!), true);
         assert.equal(await pulumi.isSecret(h.secretAccessKey!), true);
-        return outputs;
       },
-      {
-        project: "vendor-access",
-        stack: "test",
-        callerAccountId: "111122223333",
-        region: "us-east-1",
-        config: {},
-        secretKeys: [],
-      },
-    );
+    });
   });
 });
