@@ -10,7 +10,6 @@ export {
   ConfigError,
   parseStackConfig,
   parseConfigMap,
-  readStackConfig,
   type StackConfig,
   type IntegrationConfig,
   type VendorOptions,
@@ -27,4 +26,4 @@ export {
   type VendorProfile,
 } from "./model/vendors";
 export { PlanError } from "./model/plan";
-export { vendorAccessProgram } from "./program/stackProgram";
+export { readStackConfig, vendorAccessProgram } from "./program/stackProgram";

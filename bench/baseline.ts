@@ -20,7 +20,7 @@ import { BucketCorsEntries } from "../providers/bucketCorsEntries";
 import { BucketPolicyEntries } from "../providers/bucketPolicyEntries";
 import { KeyPolicyEntries } from "../providers/keyPolicyEntries";
 import { keyIdSid } from "../model/keyPolicy";
-import { planStack } from "../program/vendorAccess";
+import { planStack } from "../model/stackPlan";
 
 function registerIdentity(plan: IntegrationPlan, stackName: string): void {
   if (plan.principalType === "account") return;

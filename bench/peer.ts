@@ -85,7 +85,7 @@ export function preparePeerPoint(vendors: number, buckets: number, workDir: stri
 
 export class PeerChildFailure extends Error {}
 
-/** Node with the same loader for both: ts-node transpile-only, as `npm run synth` and a CDK app's `ts-node` use. */
+/** Node with the same loader for both: ts-node with SWC (transpile-only), as `npm run synth` uses and a CDK app may. */
 function measureProcess(
   args: string[],
   usageFile: string,
@@ -96,7 +96,7 @@ function measureProcess(
   const started = performance.now();
   const child = spawnSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "-r", join(__dirname, "exitUsage.ts"), ...args],
+    ["-r", join(projectRoot, "tools/register.js"), "-r", join(__dirname, "exitUsage.ts"), ...args],
     { cwd: projectRoot, env: { ...env, BENCH_USAGE_FILE: usageFile }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   const wallMs = performance.now() - started;

@@ -4,7 +4,7 @@
 import type { StackConfig } from "../model/config";
 import type { PolicyDocument, PolicyStatement } from "../model/policy/document";
 import type { CorsRule } from "../model/plan";
-import { planStack } from "../program/vendorAccess";
+import { planStack } from "../model/stackPlan";
 
 export interface PeerBucketTarget {
   name: string;

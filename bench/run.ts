@@ -370,7 +370,7 @@ function peerPhase(): Pick<BenchResults, "peer" | "growth" | "synthColdStart" | 
   return {
     peer: peerPoints.map(peerEntryOf),
     peerNote:
-      "Both run under ts-node transpile-only. The CDK's time includes its default template validation; its resources count every resource of every template it wrote.",
+      "Both run under ts-node with SWC (transpile-only), as npm run synth does. The CDK's time includes its default template validation; its resources count every resource of every template it wrote.",
     growth: growthOf([...peerPoints, ...growthPoints]),
     synthColdStart: cold,
   };

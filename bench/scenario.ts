@@ -4,11 +4,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../model/config";
+import { readStackConfig } from "../program/stackProgram";
 import type { VendorAccessOutputs } from "../program/vendorAccess";
 import { policyConfigForStack, validateResources } from "../policypack/validate";
 import { runUnderMocks, type RecordedResource } from "../tools/mockEngine";
-import { unwrapSecrets } from "../tools/render";
+import { unwrapSecrets } from "../tools/renderMocks";
 import { registerRawResources } from "./baseline";
 import { benchAccountId, benchStackName } from "./configGenerator";
 

@@ -1,10 +1,10 @@
 // Stack config, validated once at the edge into typed values. Every bad key path is reported at once.
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseAwsSettings, type AssumeRoleExternalIds, type AwsClientSettings } from "./awsSettings";
 import { accountRootArn, isKnownRegion, parseKmsKeyArn, parsePrincipalArn, partitionOf } from "./arns";
 import type { PolicyStatement } from "./policy/document";
 import { iamLimits, s3Limits, stsLimits } from "./limits";
+import { problemsMessage, VendorAccessError } from "./errors";
 import { formatPath, issuesOf, show } from "./validation";
 import { narrowActions } from "./vendors/actions";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
@@ -100,12 +100,10 @@ export interface ParseOptions extends VendorOptions {
   isSecret?: IsSecretConfig;
 }
 
-/** A config that failed validation. A RunError, so the engine prints the message without a stack trace. */
-export class ConfigError extends pulumi.RunError {
+/** A config that failed validation: every bad key path, one per line. */
+export class ConfigError extends VendorAccessError {
   constructor(readonly problems: string[]) {
-    super(
-      `Invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-    );
+    super(problemsMessage("stack config", problems));
     this.name = "ConfigError";
   }
 }
@@ -735,20 +733,4 @@ export function parseConfigMap(
   options: VendorOptions = {},
 ): StackConfig {
   return parseStackConfig(namespaceOf(all, projectName), { ...options, aws: namespaceOf(all, "aws"), isSecret });
-}
-
-/**
- * Read the config from the engine. Raw access, so that secret-bearing keys do not log warnings. The engine
- * marks secrecy per key: one `secure:` value anywhere inside `vendor-access:integrations` marks all of it.
- */
-export function readStackConfig(options: VendorOptions = {}): StackConfig {
-  return parseConfigMap(pulumi.runtime.allConfig(), engineSecretKeys(), options);
-}
-
-/** The engine's secret keys: the SDK's own lookup (internal in its typings), else the variable the engine sets. */
-function engineSecretKeys(): IsSecretConfig {
-  const sdkLookup = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-  if (sdkLookup) return (key) => sdkLookup(key);
-  const keys = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[];
-  return (key) => keys.includes(key);
 }

@@ -1,7 +1,7 @@
 // Turns one validated integration into plain policy documents and names: no Pulumi, no I/O, fully testable.
 import { createHash } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
 import { accessPointArn, accessPointObjectsArn, bucketArn, bucketObjectsArn, iamArn, partitionOf } from "./arns";
+import { VendorAccessError } from "./errors";
 import { iamLimits } from "./limits";
 import { projectName, type BucketConfig, type IntegrationConfig, type StackConfig } from "./config";
 import { entryIdPrefixFor, ownerKeyFor } from "./sharedDocuments/ownership";
@@ -90,7 +90,8 @@ export interface IntegrationPlan {
   keyPolicyStatements: KeyPolicyContribution[];
 }
 
-export class PlanError extends pulumi.RunError {
+/** A plan that cannot be deployed (a quota exceeded, a document AWS would reject); the message says why. */
+export class PlanError extends VendorAccessError {
   constructor(message: string) {
     super(message);
     this.name = "PlanError";

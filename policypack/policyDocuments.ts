@@ -1,7 +1,6 @@
 // Reads every policy document the pack inspects into one normalised shape. IAM accepts many spellings of one
 // document (a JSON string or an object, one statement or an array, a string or a list of values, any case in
 // action names and condition keys); the rules see only this shape, so none of them can miss a spelling.
-import { UnknownValueError } from "@pulumi/policy";
 import * as types from "./resourceTypes";
 
 /** A value the engine cannot know during preview (it depends on a resource not yet created). */
@@ -24,11 +23,14 @@ const unknownSentinels = new Set([
 const secretSigKey = "4dabf18193072939515e22adb298388d";
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 
+/** Whether a value is a secret in the SDK's wire form (`{ <sig key>: <secret sig>, value }`). */
+function isSecretWire(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSigKey] === secretSig;
+}
+
+// By name, not instanceof: importing @pulumi/policy here would load the whole SDK into every offline render.
 function isUnknownValueError(error: unknown): boolean {
-  return (
-    error instanceof UnknownValueError ||
-    (error as { constructor?: { name?: string } } | null)?.constructor?.name === "UnknownValueError"
-  );
+  return (error as { constructor?: { name?: string } } | null)?.constructor?.name === "UnknownValueError";
 }
 
 /**
@@ -48,7 +50,7 @@ export function snapshot(value: unknown): Snapshot {
     }
   };
   if (Array.isArray(value)) return Array.from({ length: value.length }, (_, index) => read(index));
-  if ((value as Record<string, unknown>)[secretSigKey] === secretSig) return read("value");
+  if (isSecretWire(value)) return read("value");
   return Object.fromEntries(Object.keys(value).map((key) => [key, read(key)]));
 }
 

@@ -5,7 +5,7 @@ import { deployerPolicy } from "../model/deployerPolicy";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
 import type { PolicyDocument } from "../model/policy/document";
 import { PlanError } from "../model/plan";
-import { planStack } from "../program/vendorAccess";
+import { planStack } from "../model/stackPlan";
 import {
   ExitCode,
   runCommand,

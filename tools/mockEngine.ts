@@ -2,6 +2,10 @@
 // registration: the offline engine behind `npm run synth`, the tests and the benchmark.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { selfManagedOrganization } from "../model/sharedDocuments/ownership";
+import { isSecretWrapper, redact, type SecretValue } from "./redact";
+
+export { isSecretWrapper, redact, selfManagedOrganization, type SecretValue };
 
 export interface RecordedResource {
   type: string;
@@ -15,9 +19,6 @@ export interface RecordedResource {
   /** The state the mock returned: inputs plus the computed outputs a real provider would fill in. */
   state: Record<string, unknown>;
 }
-
-/** The organisation a self-managed backend reports (`pulumi.getOrganization()`). */
-export const selfManagedOrganization = "organization";
 
 export interface MockEnvironment {
   project: string;
@@ -49,16 +50,6 @@ export interface MockRun<T> {
     /** Per URN, the state keys the registration asks the engine to keep secret (`additionalSecretOutputs`). */
     additionalSecretOutputs: Map<string, string[]>;
   };
-}
-
-/** How the recordings mark a secret value: the engine keeps it encrypted, a render shows "[secret]". */
-export interface SecretValue {
-  "@secret": true;
-  value: unknown;
-}
-
-export function isSecretWrapper(value: unknown): value is SecretValue {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)["@secret"] === true;
 }
 
 const secretValue = (value: unknown): SecretValue => ({ "@secret": true, value });
@@ -371,18 +362,4 @@ function unwrapSecrets(value: unknown): unknown {
   if (typeof value === "object" && value !== null && !pulumi.Resource.isInstance(value) && value !== pulumi.unknown)
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   return value;
-}
-
-/** Replace every secret, wherever it appears (also inside JSON strings), with "[secret]". */
-export function redact<T>(value: T, secrets: Set<string>): T {
-  const ordered = [...secrets].filter((s) => s.length >= 2).sort((a, b) => b.length - a.length);
-  const scrub = (v: unknown): unknown => {
-    if (isSecretWrapper(v)) return scrub(v.value);
-    if (typeof v === "string") return ordered.reduce((text, secret) => text.split(secret).join("[secret]"), v);
-    if (Array.isArray(v)) return v.map(scrub);
-    if (typeof v === "object" && v !== null)
-      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, scrub(item)]));
-    return v;
-  };
-  return scrub(value) as T;
 }

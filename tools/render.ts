@@ -7,17 +7,17 @@ import { s3EncryptionContextKey, type PolicyDocument, type PolicyStatement } fro
 import { trustPolicy, type BucketGrantPlan, type CorsRule, type IntegrationPlan } from "../model/plan";
 import type { VendorOrigin } from "../model/vendors";
 import { hasBucketSide, legacyPrefixes, sharedBucketContextOf } from "../model/resourceSpecs";
-import { ownerKeyFor } from "../model/sharedDocuments/ownership";
+import { ownerKeyFor, selfManagedOrganization } from "../model/sharedDocuments/ownership";
 import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
+import type { VendorAccessOutputs } from "../program/vendorAccess";
+import { planStack } from "../model/stackPlan";
 import {
   assertDocumentsMatchCatalog,
-  assertVendorsMatchCatalog,
+  assertExclusiveBucketsKeepLiveStatements,
   assertSameAccount,
-  planStack,
-  type VendorAccessOutputs,
-} from "../program/vendorAccess";
-import { assertExclusiveBucketsKeepLiveStatements } from "../resources/exclusiveBucketDocuments";
-import { redact, runUnderMocks, selfManagedOrganization, type RecordedResource } from "./mockEngine";
+  assertVendorsMatchCatalog,
+} from "../program/preflight";
+import { redact } from "./redact";
 import { renderSpecs, type RenderedResource } from "./renderSpecs";
 import { stackConfigOf, type StackFile } from "./stackFile";
 
@@ -114,7 +114,7 @@ export interface RenderOptions {
   engine?: RenderEngine;
 }
 
-function renderIntegration(plan: IntegrationPlan, principalArn: string, handoff: unknown): RenderedIntegration {
+export function renderIntegration(plan: IntegrationPlan, principalArn: string, handoff: unknown): RenderedIntegration {
   const { integration } = plan;
   return {
     name: integration.name,
@@ -139,30 +139,24 @@ function renderIntegration(plan: IntegrationPlan, principalArn: string, handoff:
   };
 }
 
-/** The principal ARN the mocked provider returned for the integration's role or user. */
-function recordedPrincipalArn(plan: IntegrationPlan, resources: RecordedResource[]): string {
-  const identity = resources.find(
-    (r) => r.parent === plan.integration.name && (r.type === "aws:iam/role:Role" || r.type === "aws:iam/user:User"),
-  );
-  return identity ? String(identity.state.arn) : plan.granteeArn;
-}
-
 /** Render a stack file: from the plan unless the options ask for the mocks. Throws ConfigError / PlanError. */
 export async function renderStack(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
-  return (options.engine ?? (options.program ? "mocks" : "plan")) === "mocks"
-    ? renderUnderMocks(stackFile, options)
-    : renderFromPlan(stackFile, options);
+  if ((options.engine ?? (options.program ? "mocks" : "plan")) === "plan") return renderFromPlan(stackFile, options);
+  // Loaded only when asked for: the mocks path loads the Pulumi SDK and the AWS provider, the plan path neither.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderUnderMocks } = require("./renderMocks") as typeof import("./renderMocks");
+  return renderUnderMocks(stackFile, options);
 }
 
 /** Secrets a render must not show: ExternalIds wherever they came from, even a plain value in a stack file. */
-function configSecrets(config: StackConfig, stackFile: StackFile): Set<string> {
+export function configSecrets(config: StackConfig, stackFile: StackFile): Set<string> {
   const secrets = new Set(stackFile.secretPlaceholders);
   for (const integration of config.integrations)
     if (integration.externalId.kind === "value") secrets.add(integration.externalId.value);
   return secrets;
 }
 
-function packOptions(config: StackConfig, stackFile: StackFile, options: RenderOptions) {
+export function packOptions(config: StackConfig, stackFile: StackFile, options: RenderOptions) {
   return {
     project: stackFile.project,
     stack: stackFile.stack,
@@ -203,7 +197,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     accountId: config.accountId,
     vendors: renderedVendors(config),
     integrations: plans.map((plan) => renderIntegration(plan, plan.granteeArn, plannedHandoff(plan))),
-    buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
+    buckets: renderBuckets(buckets, plans),
     resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
     keyPolicies,
     violations,
@@ -211,7 +205,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
   return redact(render, new Set([...configSecrets(config, stackFile), ...rendered.secretValues]));
 }
 
-function renderedVendors(config: StackConfig): RenderedVendor[] {
+export function renderedVendors(config: StackConfig): RenderedVendor[] {
   return config.vendors.list().map(({ profile, origin, definedAt }) => ({
     id: profile.id,
     displayName: profile.displayName,
@@ -236,61 +230,24 @@ function plannedHandoff(plan: IntegrationPlan): unknown {
   });
 }
 
-/** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
-export async function renderUnderMocks(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
-  const config: StackConfig = stackConfigOf(stackFile);
-  const { plans, buckets, keyPolicies } = planStack(config, stackFile.stack);
-  const program =
-    options.program ??
-    (() => {
-      // The entry point runs once per load: a fresh load for every render, as the engine starts a fresh process.
-      delete require.cache[require.resolve("../index")];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded lazily, as the engine loads it
-      return require("../index") as Promise<VendorAccessOutputs>;
-    });
-  const run = await runUnderMocks(program, {
-    project: stackFile.project,
-    stack: stackFile.stack,
-    callerAccountId: options.callerAccountId ?? config.accountId,
-    region: stackFile.config["aws:region"] ?? "us-east-1",
-    config: stackFile.config,
-    secretKeys: stackFile.secretKeys,
-    liveBucketPolicies: options.liveBucketPolicies,
-  });
-  const secrets = new Set([...run.secretValues, ...configSecrets(config, stackFile)]);
+type BucketGrantOf = { plan: IntegrationPlan; grant: BucketGrantPlan };
 
-  const violations = await validateResources(
-    run.resources
-      .filter((r) => r.custom)
-      .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.props) })),
-    packOptions(config, stackFile, options),
+/** Every bucket's render, from indexes built once: linear in the stack's size, not in its square. */
+export function renderBuckets(buckets: readonly PlannedBucket[], plans: readonly IntegrationPlan[]): RenderedBucket[] {
+  const grantsOf = groupBy(
+    plans.flatMap((plan) => plan.buckets.map((grant) => ({ plan, grant }))),
+    ({ grant }) => [grant.bucket.name],
   );
-  const render: Render = {
-    project: stackFile.project,
-    stack: stackFile.stack,
-    accountId: config.accountId,
-    vendors: renderedVendors(config),
-    integrations: plans.map((plan) =>
-      renderIntegration(plan, recordedPrincipalArn(plan, run.resources), run.result.handoffs[plan.integration.name]),
-    ),
-    buckets: buckets.map((bucket) => renderBucket(bucket, plans)),
-    resources: run.resources.map((r) => ({
-      type: r.type,
-      name: r.name,
-      parent: r.parent,
-      props: withoutProviderCode(r.props),
-    })),
-    keyPolicies,
-    violations,
-  };
-  return redact(render, secrets);
+  const kmsStatements = new KmsStatementIndex();
+  return buckets.map((bucket) => renderBucket(bucket, grantsOf.get(bucket.bucket) ?? [], kmsStatements));
 }
 
-function renderBucket(bucket: PlannedBucket, plans: IntegrationPlan[]): RenderedBucket {
+function renderBucket(
+  bucket: PlannedBucket,
+  grants: BucketGrantOf[],
+  kmsStatements: KmsStatementIndex,
+): RenderedBucket {
   const shared = bucket.policyMode === "shared";
-  const grants = plans.flatMap((plan) =>
-    plan.buckets.filter((b) => b.bucket.name === bucket.bucket).map((grant) => ({ plan, grant })),
-  );
   return {
     name: bucket.bucket,
     region: bucket.region,
@@ -308,13 +265,13 @@ function renderBucket(bucket: PlannedBucket, plans: IntegrationPlan[]): Rendered
       ? "shared: this stack adds, updates and removes only the statements and CORS rules listed here (owned by Sid prefix and rule ID); every other statement and rule on the bucket is preserved"
       : "exclusive: this stack writes the whole bucket policy (baselineStatements plus its statements) and the whole CORS configuration; anything else on the bucket is replaced",
     accessPoints: grants.filter(({ grant }) => grant.accessPoint).map(({ grant }) => grant.accessPoint!),
-    kms: renderBucketKms(grants),
+    kms: renderBucketKms(grants, kmsStatements),
   };
 }
 
 const identityPlace = { role: "role policy", user: "user policy", account: "vendor's own policies (handoff)" };
 
-function renderBucketKms(grants: { plan: IntegrationPlan; grant: BucketGrantPlan }[]): RenderedBucketKms[] {
+function renderBucketKms(grants: BucketGrantOf[], kmsStatements: KmsStatementIndex): RenderedBucketKms[] {
   const keys = [...new Set(grants.flatMap(({ grant }) => (grant.kms ? [grant.kms.keyArn] : [])))].sort();
   return keys.map((keyArn) => {
     const using = grants.filter(({ grant }) => grant.kms?.keyArn === keyArn);
@@ -324,14 +281,14 @@ function renderBucketKms(grants: { plan: IntegrationPlan; grant: BucketGrantPlan
       bucketKeyEnabled: kms.bucketKeyEnabled,
       keyPolicy: kms.keyPolicy,
       keyPolicyStatements: using.flatMap(({ plan }) =>
-        plan.keyPolicyStatements
-          .filter((c) => c.keyArn === keyArn)
+        kmsStatements
+          .keyPolicy(plan, keyArn)
           .map((c) => ({ integration: plan.integration.name, statement: c.statement })),
       ),
       identityStatements: using.flatMap(({ plan, grant }) =>
-        plan.permissionPolicies
-          .flatMap((document) => document.Statement)
-          .filter((statement) => statement.Resource?.includes(keyArn) && coversBucket(statement, grant))
+        kmsStatements
+          .identity(plan, keyArn)
+          .filter((statement) => coversBucket(statement, grant))
           .map((statement) => ({
             integration: plan.integration.name,
             where: `${identityPlace[plan.principalType]}${plan.identityName ? ` ${plan.identityName}` : ""}`,
@@ -343,20 +300,45 @@ function renderBucketKms(grants: { plan: IntegrationPlan; grant: BucketGrantPlan
   });
 }
 
+/** Per integration and key, its key-policy and identity statements, grouped on first use. */
+class KmsStatementIndex {
+  private readonly keyPolicyOf = new Map<IntegrationPlan, Map<string, IntegrationPlan["keyPolicyStatements"]>>();
+  private readonly identityOf = new Map<IntegrationPlan, Map<string, PolicyStatement[]>>();
+
+  keyPolicy(plan: IntegrationPlan, keyArn: string): IntegrationPlan["keyPolicyStatements"] {
+    if (!this.keyPolicyOf.has(plan))
+      this.keyPolicyOf.set(
+        plan,
+        groupBy(plan.keyPolicyStatements, (c) => [c.keyArn]),
+      );
+    return this.keyPolicyOf.get(plan)!.get(keyArn) ?? [];
+  }
+
+  identity(plan: IntegrationPlan, keyArn: string): PolicyStatement[] {
+    if (!this.identityOf.has(plan)) {
+      const statements = plan.permissionPolicies.flatMap((document) => document.Statement);
+      this.identityOf.set(
+        plan,
+        groupBy(statements, (statement) => [statement.Resource ?? []].flat()),
+      );
+    }
+    return this.identityOf.get(plan)!.get(keyArn) ?? [];
+  }
+}
+
+function groupBy<T>(items: readonly T[], keysOf: (item: T) => readonly string[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items)
+    for (const key of new Set(keysOf(item))) {
+      const group = groups.get(key);
+      if (group) group.push(item);
+      else groups.set(key, [item]);
+    }
+  return groups;
+}
+
 /** Whether a KMS statement's encryption-context condition names this bucket's objects. */
 function coversBucket(statement: PolicyStatement, grant: BucketGrantPlan): boolean {
   const contexts = [statement.Condition?.StringLike?.[s3EncryptionContextKey] ?? []].flat();
   return grant.kms!.encryptionContextArns.some((arn) => contexts.includes(arn));
-}
-
-/** A dynamic resource's props carry its provider's serialized code, which is noise in a render. */
-function withoutProviderCode(props: Record<string, unknown>): Record<string, unknown> {
-  if (!("__provider" in props)) return props;
-  const { __provider: _code, ...rest } = props;
-  return rest;
-}
-
-/** The engine hands policies plain values; secrecy is tracked beside them, not inside. */
-export function unwrapSecrets<T>(value: T): T {
-  return redact(value, new Set());
 }

@@ -7,6 +7,9 @@ import { namedError } from "./merge";
 /** Hex digits of the owner key: 40 bits, so that two stacks colliding on one bucket is not a practical concern. */
 export const ownerKeyLength = 10;
 
+/** The organisation a self-managed backend reports (`pulumi.getOrganization()`); offline renders use it too. */
+export const selfManagedOrganization = "organization";
+
 /**
  * The owner key of a stack: a hash of `<organization>/<project>/<stack>`. Unique across projects and organisations,
  * and injective on stack names (`dev.eu`, `dev_eu` and `dev-eu` get different keys), unlike a slug.

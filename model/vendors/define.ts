@@ -1,17 +1,15 @@
 // defineVendor: one validation for every vendor, whether it ships here, is written in a platform team's code, or
 // comes from stack config. Wrong actions, modes or principals fail with their key paths before anything runs.
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parsePrincipalArn } from "../arns";
+import { problemsMessage, VendorAccessError } from "../errors";
 import { formatPath, issuesOf, show } from "../validation";
 import type { AccessLevel, AuthMode, HandoffField, VendorProfile } from "./profile";
 
-/** A vendor definition that failed validation; a RunError, so the engine prints it without a stack trace. */
-export class VendorDefinitionError extends pulumi.RunError {
+/** A vendor definition that failed validation: every bad key path, one per line. */
+export class VendorDefinitionError extends VendorAccessError {
   constructor(readonly problems: string[]) {
-    super(
-      `Invalid vendor definition (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-    );
+    super(problemsMessage("vendor definition", problems));
     this.name = "VendorDefinitionError";
   }
 }

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parseConfigMap } from "../../model/config";
-import { planStack } from "../../program/vendorAccess";
+import { planStack } from "../../model/stackPlan";
 import {
   benchBucketNames,
   benchStackName,

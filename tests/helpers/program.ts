@@ -1,6 +1,6 @@
 // The one way tests run the program: under the mock engine, from a config given as plain data (runProgram) or
 // from a stack file through the synth render (renderStackFile).
-import { readStackConfig } from "../../model/config";
+import { readStackConfig } from "../../program/stackProgram";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import type { VendorProfile } from "../../model/vendors";
 import { deployVendorAccess, type VendorAccessOutputs } from "../../program/vendorAccess";

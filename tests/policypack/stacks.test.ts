@@ -73,7 +73,7 @@ describe("policypack on whole stacks", () => {
   it("fails synth with exit code 1 on a stack with a public wildcard grant and a trust without ExternalId", () => {
     const run = spawnSync(
       join(root, "node_modules/.bin/ts-node"),
-      ["--transpile-only", "tools/synth.ts", "--config-file", "tests/fixtures/policypack-bad-stack.yaml"],
+      ["--swc", "tools/synth.ts", "--config-file", "tests/fixtures/policypack-bad-stack.yaml"],
       {
         cwd: root,
         encoding: "utf8",

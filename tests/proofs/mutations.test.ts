@@ -6,7 +6,7 @@ import { mergedBucketPolicy } from "../../resources/exclusiveBucketDocuments";
 import { parseStackConfig } from "../../model/config";
 import type { PolicyDocument, PolicyStatement } from "../../model/policy/document";
 import { trustPolicy } from "../../model/plan";
-import { planStack } from "../../program/vendorAccess";
+import { planStack } from "../../model/stackPlan";
 import {
   assumedKeyPolicy,
   checkPassed,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { parseStackConfig } from "../../model/config";
 import { deployerPolicy } from "../../model/deployerPolicy";
 import { actionsOf, unknownActions } from "../../model/policy/catalog";
-import { planStack } from "../../program/vendorAccess";
+import { planStack } from "../../model/stackPlan";
 import { proveDeployerPolicy } from "../../tools/proof/deployerProof";
 import { deployerPolicyFor, runDeployerPolicy } from "../../tools/deployerPolicy";
 import { stackConfig } from "../helpers/program";

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { basename, resolve } from "node:path";
 import { benchStackName, generateStack } from "../../bench/configGenerator";
-import { renderFromPlan, renderUnderMocks, type Render } from "../../tools/render";
+import { renderFromPlan, type Render } from "../../tools/render";
+import { renderUnderMocks } from "../../tools/renderMocks";
 import { loadStackFile, type StackFile } from "../../tools/stackFile";
 import { testAccount } from "../helpers/program";
 

@@ -12,7 +12,7 @@ const root = resolve(__dirname, "../..");
 const tsNode = join(root, "node_modules/.bin/ts-node");
 
 function synth(args: string[]) {
-  return spawnSync(tsNode, ["--transpile-only", "tools/synth.ts", ...args], { cwd: root, encoding: "utf8" });
+  return spawnSync(tsNode, ["--swc", "tools/synth.ts", ...args], { cwd: root, encoding: "utf8" });
 }
 
 const renderOf = (stack: string): Promise<Render> => renderStackFile(stack);

@@ -3,7 +3,7 @@ import { mergedBucketPolicy } from "../../resources/exclusiveBucketDocuments";
 import type { StackConfig } from "../../model/config";
 import type { PolicyDocument } from "../../model/policy/document";
 import { generatedExternalIdLength, trustPolicy } from "../../model/plan";
-import { planStack } from "../../program/vendorAccess";
+import { planStack } from "../../model/stackPlan";
 import {
   assumedKeyPolicy,
   checkPassed,

@@ -4,7 +4,8 @@ import { parseStackConfig } from "../../../model/config";
 import { arnProblems, catalogResourceType, principalProblem } from "../../../model/policy/arnCatalog";
 import { allow, policyDocument } from "../../../model/policy/document";
 import { PlanError, trustPolicy } from "../../../model/plan";
-import { assertDocumentsMatchCatalog, planStack } from "../../../program/vendorAccess";
+import { planStack } from "../../../model/stackPlan";
+import { assertDocumentsMatchCatalog } from "../../../program/preflight";
 import { loadStackFile, stackConfigOf } from "../../../tools/stackFile";
 import { proofCases } from "../../proofs/proofCases";
 

@@ -3,7 +3,8 @@ import { strict as assert } from "node:assert";
 import { parseStackConfig } from "../../../model/config";
 import { unknownActions } from "../../../model/policy/catalog";
 import { PlanError } from "../../../model/plan";
-import { assertDocumentsMatchCatalog, planStack } from "../../../program/vendorAccess";
+import { planStack } from "../../../model/stackPlan";
+import { assertDocumentsMatchCatalog } from "../../../program/preflight";
 import { builtInVendors } from "../../../model/vendors";
 
 const aihubStack = {

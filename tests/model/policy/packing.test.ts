@@ -241,7 +241,7 @@ describe("model/policy/packing: identity policies packed to IAM's quotas", () =>
       const root = join(__dirname, "..", "..", "..");
       const run = spawnSync(
         process.execPath,
-        [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/synth.ts", "--config-file", file],
+        [require.resolve("ts-node/dist/bin.js"), "--swc", "tools/synth.ts", "--config-file", file],
         { cwd: root, encoding: "utf8" },
       );
       assert.equal(run.status, 2, run.stderr);
