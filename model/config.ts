@@ -189,17 +189,22 @@ const integrationName = z
 const statementObject = z.looseObject({ Effect: z.enum(["Allow", "Deny"]) });
 
 function bucketSchema(profile: VendorProfile) {
-  return z.strictObject({
-    name: bucketName,
-    region,
-    prefix: prefix.default(""),
-    kmsKeyArn: kmsKeyArn.optional(),
-    bucketKeyEnabled: z.boolean().optional(),
-    kmsKeyPolicy: z.enum(kmsKeyPolicyModes).optional(),
-    bucketPolicyMode: z.enum(["shared", "exclusive"]).default("shared"),
-    baselineStatements: z.array(statementObject).optional(),
-    ...(profile.accessPoint ? { accessPointName: accessPointName.optional() } : {}),
-  });
+  return (
+    z
+      .strictObject({
+        name: bucketName,
+        region,
+        prefix: prefix.default(""),
+        kmsKeyArn: kmsKeyArn.optional(),
+        bucketKeyEnabled: z.boolean().optional(),
+        kmsKeyPolicy: z.enum(kmsKeyPolicyModes).optional(),
+        bucketPolicyMode: z.enum(["shared", "exclusive"]).default("shared"),
+        baselineStatements: z.array(statementObject).optional(),
+        ...(profile.accessPoint ? { accessPointName: accessPointName.optional() } : {}),
+      })
+      // On the bucket, not the integration: a bad key elsewhere in the integration must not hide these problems.
+      .superRefine(checkKmsOnlyKeys)
+  );
 }
 
 function integrationSchema(profile: VendorProfile) {
@@ -307,7 +312,6 @@ function checkIntegrationBucket(
       message: `key is in ${key.region} but bucket ${show(bucket.name)} is in ${bucket.region}; S3 uses only keys in the bucket's region`,
     });
   }
-  checkKmsOnlyKeys(bucket, index, ctx);
   const first = buckets.findIndex((other) => other.name === bucket.name);
   if (first !== index)
     ctx.addIssue({
@@ -327,14 +331,13 @@ function checkIntegrationBucket(
 /** Bucket Keys and the key-policy mode mean nothing without an SSE-KMS key. */
 function checkKmsOnlyKeys(
   bucket: { kmsKeyArn?: string; bucketKeyEnabled?: boolean; kmsKeyPolicy?: string },
-  index: number,
   ctx: z.RefinementCtx,
 ): void {
   for (const key of ["bucketKeyEnabled", "kmsKeyPolicy"] as const) {
     if (bucket[key] !== undefined && !bucket.kmsKeyArn)
       ctx.addIssue({
         code: "custom",
-        path: ["buckets", index, key],
+        path: [key],
         message: "only applies with kmsKeyArn (an SSE-KMS bucket)",
       });
   }

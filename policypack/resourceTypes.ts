@@ -44,3 +44,5 @@ export const dynamicResource = "pulumi-nodejs:dynamic:Resource";
 export const bucketPolicyEntriesKind = "vendor-access:BucketPolicyEntries";
 /** Rule-level CORS: one stack's rules, each ID `<integration>--<ownerKey>`, optionally followed by `--<name>`. */
 export const bucketCorsEntriesKind = "vendor-access:BucketCorsEntries";
+/** Statement-level key policy: one stack's statements in one KMS key's policy, Sids as for bucket policies. */
+export const keyPolicyEntriesKind = "vendor-access:KeyPolicyEntries";

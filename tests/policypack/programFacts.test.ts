@@ -7,6 +7,7 @@ import { tagKeys as programTagKeys } from "../../model/naming";
 import { builtInVendors } from "../../model/vendors";
 import { bucketCorsEntriesKind as componentCorsKind } from "../../providers/bucketCorsEntries";
 import { bucketPolicyEntriesKind as componentPolicyKind } from "../../providers/bucketPolicyEntries";
+import { keyPolicyEntriesKind as componentKeyPolicyKind } from "../../providers/keyPolicyEntries";
 import { accessLevelOf, permissionsManagement } from "../../policypack/catalog";
 import {
   quotas,
@@ -40,9 +41,10 @@ describe("policypack program facts: the pack's copies equal the program's", () =
     }
   });
 
-  it("resource kinds: the shared-bucket dynamic resources' kinds", () => {
+  it("resource kinds: the shared-document dynamic resources' kinds (bucket policy, CORS, key policy)", () => {
     assert.equal(types.bucketPolicyEntriesKind, componentPolicyKind);
     assert.equal(types.bucketCorsEntriesKind, componentCorsKind);
+    assert.equal(types.keyPolicyEntriesKind, componentKeyPolicyKind);
   });
 
   it("type tokens: every token the pack names is the @pulumi/aws class's own", () => {

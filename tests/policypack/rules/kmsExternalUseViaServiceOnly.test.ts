@@ -1,6 +1,8 @@
+import * as assert from "node:assert/strict";
 import { kmsExternalUseViaServiceOnly as rule } from "../../../policypack/rules/kmsExternalUseViaServiceOnly";
 import { noWildcardActions } from "../../../policypack/rules/noWildcardActions";
-import { dynamicResource } from "../../../policypack/resourceTypes";
+import { dynamicResource, keyPolicyEntriesKind } from "../../../policypack/resourceTypes";
+import { runProgram, stackConfig } from "../../helpers/program";
 import {
   assertHasResourceViolation,
   assertNoResourceViolations,
@@ -124,13 +126,13 @@ describe("policypack rule kms-external-use-via-service-only", () => {
     await assertHasResourceViolation(noWildcardActions, kmsKey(defaultPolicy), '"kms:*"');
   });
 
-  it("reads key-policy statements held by a dynamic resource", () =>
+  it("reads the key-policy statements of the program's KeyPolicyEntries", () =>
     assertHasResourceViolation(
       rule,
       resourceArgs(
         dynamicResource,
         {
-          resourceKind: "vendor-access:KeyPolicyStatements",
+          resourceKind: keyPolicyEntriesKind,
           keyArn: "arn:aws:kms:us-east-1:111122223333:key/1234",
           statements: [vendorUse("kms:Decrypt")],
         },
@@ -139,6 +141,34 @@ describe("policypack rule kms-external-use-via-service-only", () => {
       'statements: statement "VendorUse"',
       "no kms:ViaService condition",
     ));
+
+  it("accepts the KeyPolicyEntries the program registers for MLSpace on an SSE-KMS bucket", async function () {
+    this.timeout(60000);
+    const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { resources } = await runProgram(
+      stackConfig([
+        {
+          name: "mlspace-shared",
+          vendor: "mlspace",
+          principal: "444455556666",
+          buckets: [{ name: "ml-datasets", region: "us-east-1", kmsKeyArn: key }],
+        },
+      ]),
+    );
+    const [entries] = resources.filter((r) => r.props.resourceKind === keyPolicyEntriesKind);
+    assert.equal(entries.type, dynamicResource);
+    assert.equal((entries.props.statements as unknown[]).length, 1);
+    await assertNoResourceViolations(rule, resourceArgs(entries.type, entries.props, { name: entries.name, config }));
+    // The same statement without its kms:ViaService condition is what the rule exists to stop.
+    const [statement] = entries.props.statements as { Condition: { StringEquals: Record<string, string> } }[];
+    const { "kms:ViaService": _via, ...withoutVia } = statement.Condition.StringEquals;
+    const loosened = [{ ...statement, Condition: { ...statement.Condition, StringEquals: withoutVia } }];
+    await assertHasResourceViolation(
+      rule,
+      resourceArgs(entries.type, { ...entries.props, statements: loosened }, { name: entries.name, config }),
+      "no kms:ViaService condition",
+    );
+  });
 
   describe("grants", () => {
     it("accepts a grant to an outside account constrained to the bucket's encryption context", () =>
