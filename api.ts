@@ -12,8 +12,19 @@ export {
   parseConfigMap,
   type StackConfig,
   type IntegrationConfig,
+  type BucketConfig,
+  type BucketInput,
+  type StackAwsSettings,
   type VendorOptions,
 } from "./model/config";
+export type { AwsClientSettings, AssumeRoleHop, AssumeRoleExternalIds } from "./model/awsSettings";
+export type {
+  StandardSchema,
+  StandardSchemaIssue,
+  StandardSchemaOutput,
+  StandardSchemaProps,
+  StandardSchemaResult,
+} from "./model/standardSchema";
 export {
   builtInVendors,
   defineVendor,
@@ -22,8 +33,14 @@ export {
   type AccessLevel,
   type ActionSet,
   type AuthMode,
+  type AuthModeProfile,
+  type CorsProfile,
+  type ExternalIdSource,
+  type HandoffField,
   type VendorDefinition,
+  type VendorExtraConfig,
+  type VendorExtraValues,
   type VendorProfile,
 } from "./model/vendors";
 export { PlanError } from "./model/plan";
-export { readStackConfig, vendorAccessProgram } from "./program/stackProgram";
+export { readAwsSettings, readStackConfig, vendorAccessProgram } from "./program/stackProgram";

@@ -8,7 +8,8 @@ import { problemsMessage, VendorAccessError } from "./errors";
 import { formatPath, issuesOf, show } from "./validation";
 import { narrowActions } from "./vendors/actions";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "./vendors";
-import { httpsOrigin, parseVendorData } from "./vendors/define";
+import { httpsOrigin, parseVendorData } from "./vendors/schema";
+import type { StandardSchema } from "./standardSchema";
 
 export const projectName = "vendor-access";
 
@@ -36,6 +37,26 @@ export interface BucketConfig {
   /** Statements an exclusive-mode stack keeps in the policy it owns. */
   baselineStatements: PolicyStatement[];
   /** Name of the vendor's access point on this bucket, when config gives one (the plan derives a default). */
+  accessPointName?: string;
+}
+
+/** A bucket entry as stack config and VendorIntegration take it, before defaults (the schema below agrees). */
+export interface BucketInput {
+  name: string;
+  region: string;
+  /** Every grant is scoped to this key prefix (ending in "/"); the whole bucket by default. */
+  prefix?: string;
+  /** The bucket's SSE-KMS key, in the bucket's region. */
+  kmsKeyArn?: string;
+  /** SSE-KMS only: S3 Bucket Keys on this bucket (false by default, as S3's). */
+  bucketKeyEnabled?: boolean;
+  /** SSE-KMS only: `manage` (default for a key of this account) or `handoff` (another account's key). */
+  kmsKeyPolicy?: KmsKeyPolicyMode;
+  /** `shared` (default) adds and removes only this stack's statements; `exclusive` owns the whole policy and CORS. */
+  bucketPolicyMode?: BucketPolicyMode;
+  /** Exclusive mode only: statements the stack keeps in the policy it owns. */
+  baselineStatements?: PolicyStatement[];
+  /** The access point's name, for vendors that get one (default `<integration>-<8 hex of the bucket name>`). */
   accessPointName?: string;
 }
 
@@ -207,6 +228,46 @@ function bucketSchema(profile: VendorProfile) {
   );
 }
 
+/** A vendor's extra keys as zod schemas: zod's own as they are (same messages), any other Standard Schema wrapped. */
+function extraKeySchemas(profile: VendorProfile): Record<string, z.ZodType> {
+  return Object.fromEntries(
+    Object.entries(profile.extraConfig ?? {}).map(([key, schema]) => [
+      key,
+      schema instanceof z.ZodType ? schema : standardSchemaKey(schema),
+    ]),
+  );
+}
+
+/** A Standard Schema of another library, its issues reported at their key paths like ours. */
+function standardSchemaKey(schema: StandardSchema): z.ZodType {
+  return z.unknown().transform((value, ctx) => {
+    const result = schema["~standard"].validate(value);
+    if (result instanceof Promise) {
+      ctx.addIssue({ code: "custom", message: "has an asynchronous schema; config is validated synchronously" });
+      return z.NEVER;
+    }
+    if (!result.issues) return result.value;
+    for (const issue of result.issues)
+      ctx.addIssue({
+        code: "custom",
+        message: issue.message,
+        path: (issue.path ?? []).map((part) => (typeof part === "object" ? part.key : part)),
+      });
+    return z.NEVER;
+  });
+}
+
+// Compile-time: the public BucketInput and the bucket schema's input have the same keys, and every BucketInput parses.
+type BucketSchemaInput = z.input<ReturnType<typeof bucketSchema>>;
+type Expect<T extends true> = T;
+type _BucketInputAgrees = [
+  Expect<[keyof BucketSchemaInput] extends [keyof BucketInput] ? true : false>,
+  Expect<[keyof BucketInput] extends [keyof BucketSchemaInput] ? true : false>,
+  Expect<
+    [Omit<BucketInput, "baselineStatements">] extends [Omit<BucketSchemaInput, "baselineStatements">] ? true : false
+  >,
+];
+
 function integrationSchema(profile: VendorProfile) {
   return z
     .strictObject(integrationFields(profile))
@@ -238,7 +299,7 @@ function integrationFields(profile: VendorProfile) {
     buckets: z.array(bucketSchema(profile)).min(1, { error: "list at least one bucket" }),
     ...(profile.cors ? { cors: z.strictObject({ origins: z.array(httpsOrigin).min(1) }).optional() } : {}),
     ...(profile.accessPoint ? { accessPoint: z.strictObject({ name: accessPointName }).optional() } : {}),
-    ...(profile.extraConfig ?? {}),
+    ...extraKeySchemas(profile),
   };
 }
 
@@ -369,8 +430,14 @@ function checkExternalId(
       });
     return;
   }
+  const problem = externalIdProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", path, message: problem });
+}
+
+/** Why a value is not an ExternalId STS accepts, or undefined when it is one. */
+export function externalIdProblem(value: string): string | undefined {
   const parsed = externalIdValue.safeParse(value);
-  if (!parsed.success) ctx.addIssue({ code: "custom", path, message: parsed.error.issues[0].message });
+  return parsed.success ? undefined : parsed.error.issues[0].message;
 }
 
 /**
@@ -736,4 +803,18 @@ export function parseConfigMap(
   options: VendorOptions = {},
 ): StackConfig {
   return parseStackConfig(namespaceOf(all, projectName), { ...options, aws: namespaceOf(all, "aws"), isSecret });
+}
+
+/** The stack's `aws:*` settings, as the program's own AWS clients follow them. */
+export interface StackAwsSettings {
+  settings: AwsClientSettings;
+  /** `aws:assumeRoles[i].externalId`, by hop: Pulumi secrets wherever they travel. */
+  externalIds: AssumeRoleExternalIds;
+}
+
+/** The `aws:*` settings of a full config map (`namespace:key` -> value); ConfigError for one the clients cannot follow. */
+export function awsSettingsOf(all: Record<string, string>): StackAwsSettings {
+  const parsed = parseAwsSettings(namespaceOf(all, "aws"));
+  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+  return { settings: parsed.settings, externalIds: parsed.externalIds };
 }

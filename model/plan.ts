@@ -147,6 +147,12 @@ export function integrationActions(integration: IntegrationConfig): ActionSet {
   return narrowActions(levels[integration.access]!, integration.excludeActions);
 }
 
+/**
+ * What a plan holds in place of an ExternalId known only at deployment (VendorIntegration given an Output): valid
+ * for STS, so validation and the trust-size check run on it; RoleTrust puts the real value in its place.
+ */
+export const deferredExternalId = "vendor-access-external-id-known-at-deployment";
+
 /** What stands for the ExternalId in the trust shown to reviewers. */
 export const redactedExternalId = "<ExternalId: secret>";
 

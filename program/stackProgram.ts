@@ -1,7 +1,14 @@
 // The Pulumi program: read this stack's `vendor-access:*` config and deploy it. A function, so that importing
 // the package stays free of side effects; a project's index.ts calls it (`export = vendorAccessProgram()`).
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfigMap, type IsSecretConfig, type StackConfig, type VendorOptions } from "../model/config";
+import {
+  awsSettingsOf,
+  parseConfigMap,
+  type IsSecretConfig,
+  type StackAwsSettings,
+  type StackConfig,
+  type VendorOptions,
+} from "../model/config";
 import { withRunErrors } from "./engineErrors";
 import { deployVendorAccess, type VendorAccessOutputs } from "./vendorAccess";
 
@@ -11,6 +18,11 @@ import { deployVendorAccess, type VendorAccessOutputs } from "./vendorAccess";
  */
 export function readStackConfig(options: VendorOptions = {}): StackConfig {
   return parseConfigMap(pulumi.runtime.allConfig(), engineSecretKeys(), options);
+}
+
+/** This stack's `aws:*` settings: what the program hands its own AWS clients, and VendorIntegration's default. */
+export function readAwsSettings(): StackAwsSettings {
+  return awsSettingsOf(pulumi.runtime.allConfig());
 }
 
 /** The engine's secret keys: the SDK's own lookup (internal in its typings), else the variable the engine sets. */

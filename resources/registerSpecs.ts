@@ -59,35 +59,58 @@ function construct(spec: ResourceSpec, inputs: Inputs, opts: pulumi.CustomResour
 }
 
 /** A spec value as a Pulumi input: references become the other resource's output, secrets Pulumi secrets. */
-function toInput(value: SpecValue, registered: ReadonlyMap<string, pulumi.CustomResource>): pulumi.Input<unknown> {
+function toInput(
+  value: SpecValue,
+  registered: ReadonlyMap<string, pulumi.CustomResource>,
+  values: ReadonlyMap<string, pulumi.Input<unknown>> = new Map(),
+): pulumi.Input<unknown> {
   if (value === null) return null;
+  if (isSpecRef(value) && values.has(value.$ref)) return values.get(value.$ref);
   if (isSpecRef(value)) {
     const resource = registered.get(value.$ref);
     if (!resource) throw new Error(`resource spec refers to ${value.$ref}, which is not registered before it`);
     return (resource as unknown as Record<string, pulumi.Output<unknown>>)[value.output];
   }
-  if (isSpecSecret(value)) return pulumi.secret(toInput(value.$secret, registered));
+  if (isSpecSecret(value)) return pulumi.secret(toInput(value.$secret, registered, values));
   if (isSpecConcat(value))
-    return pulumi.all(value.$concat.map((part) => toInput(part, registered))).apply((parts) => parts.join(""));
-  if (Array.isArray(value)) return value.map((item) => toInput(item, registered));
+    return pulumi.all(value.$concat.map((part) => toInput(part, registered, values))).apply((parts) => parts.join(""));
+  if (Array.isArray(value)) return value.map((item) => toInput(item, registered, values));
   if (typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toInput(item, registered)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toInput(item, registered, values)]));
   return value;
+}
+
+/** The specs with every string `placeholder` turned into a reference to the value `registerSpecs` is given for it. */
+export function withDeferredValue(specs: readonly ResourceSpec[], placeholder: string): ResourceSpec[] {
+  const replace = (value: SpecValue): SpecValue => {
+    if (value === placeholder) return { $ref: placeholder, output: "value" };
+    if (isSpecRef(value) || value === null || typeof value !== "object") return value;
+    if (isSpecSecret(value)) return { $secret: replace(value.$secret) };
+    if (isSpecConcat(value)) return { $concat: value.$concat.map(replace) };
+    if (Array.isArray(value)) return value.map(replace);
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replace(item)]));
+  };
+  return specs.map((spec) => ({
+    ...spec,
+    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([key, value]) => [key, replace(value)])),
+  }));
 }
 
 /**
  * Register every spec under `parent` (the stack when undefined), in order; returns the resources by logical name.
- * `components` holds the components a spec's `dependsOn` may name, by `<type>::<name>`.
+ * `components` holds the components a spec's `dependsOn` may name, by `<type>::<name>`; `values` the inputs a
+ * reference may name instead of a resource (a value known only at deployment, such as an Output ExternalId).
  */
 export function registerSpecs(
   specs: readonly ResourceSpec[],
   parent: pulumi.Resource | undefined,
   components: ReadonlyMap<string, pulumi.Resource> = new Map(),
+  values: ReadonlyMap<string, pulumi.Input<unknown>> = new Map(),
 ): Map<string, pulumi.CustomResource> {
   const registered = new Map<string, pulumi.CustomResource>();
   for (const spec of specs) {
     const inputs = Object.fromEntries(
-      Object.entries(spec.inputs).map(([key, value]) => [key, toInput(value, registered)]),
+      Object.entries(spec.inputs).map(([key, value]) => [key, toInput(value, registered, values)]),
     );
     const dependsOn = (spec.dependsOn ?? []).map(({ type, name }) => {
       const component = components.get(`${type}::${name}`);

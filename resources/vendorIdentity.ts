@@ -2,13 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { toJson, type PolicyDocument } from "../model/policy/document";
-import { reviewedTrustPolicy, type IntegrationPlan } from "../model/plan";
+import { deferredExternalId, reviewedTrustPolicy, type IntegrationPlan } from "../model/plan";
 import { componentTypes, vendorIdentitySpecs } from "../model/resourceSpecs";
-import { registerSpecs } from "./registerSpecs";
+import { registerSpecs, withDeferredValue } from "./registerSpecs";
 
 export interface VendorIdentityArgs {
   plan: IntegrationPlan;
   tags: Record<string, string>;
+  /** An ExternalId known only at deployment; the plan then holds `deferredExternalId` in its place. */
+  externalId?: pulumi.Input<string>;
 }
 
 /**
@@ -32,13 +34,21 @@ export class VendorIdentity extends pulumi.ComponentResource {
     const { plan, tags } = args;
     this.permissionPolicies = plan.permissionPolicies;
 
-    const registered = registerSpecs(vendorIdentitySpecs(name, plan, tags), this);
+    const specs = vendorIdentitySpecs(name, plan, tags);
+    const registered = args.externalId
+      ? registerSpecs(
+          withDeferredValue(specs, deferredExternalId),
+          this,
+          undefined,
+          new Map([[deferredExternalId, args.externalId]]),
+        )
+      : registerSpecs(specs, this);
     if (plan.principalType === "role") {
       this.reviewedTrustPolicy = toJson(reviewedTrustPolicy(plan)!);
       const configured = plan.integration.externalId;
       this.externalId = pulumi.secret(
         configured.kind === "value"
-          ? configured.value
+          ? (args.externalId ?? configured.value)
           : (registered.get(`${name}-external-id`) as random.RandomPassword).result,
       );
       this.principalArn = (registered.get(`${name}-role`) as aws.iam.Role).arn;

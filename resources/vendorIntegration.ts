@@ -1,8 +1,17 @@
-import { defaultAwsClientContext } from "../providers/awsClients";
 import * as pulumi from "@pulumi/pulumi";
+import { asRunError } from "../program/engineErrors";
+import type { AssumeRoleExternalIds, AwsClientSettings } from "../model/awsSettings";
 import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
-import { ConfigError, parseIntegration, type StackConfig } from "../model/config";
-import { planIntegration, type IntegrationPlan } from "../model/plan";
+import {
+  ConfigError,
+  externalIdProblem,
+  parseIntegration,
+  awsSettingsOf,
+  type BucketInput,
+  type StackAwsSettings,
+  type StackConfig,
+} from "../model/config";
+import { deferredExternalId, planIntegration, type IntegrationPlan } from "../model/plan";
 import { iamLimits } from "../model/limits";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "../model/vendors";
@@ -18,16 +27,8 @@ import {
   sharedBucketEntriesSpecs,
 } from "../model/resourceSpecs";
 
-export interface VendorBucketArgs {
-  name: string;
-  region: string;
-  /** Every grant is scoped to this key prefix (ending in "/"); the whole bucket by default. */
-  prefix?: string;
-  /** The bucket's SSE-KMS key, in the bucket's region. */
-  kmsKeyArn?: string;
-  /** The access point's name, for vendors that get one (default `<integration>-<8 hex of the bucket name>`). */
-  accessPointName?: string;
-}
+/** One bucket of a standalone integration: a stack config bucket entry without the exclusive-mode keys. */
+export type VendorBucketArgs = Omit<BucketInput, "bucketPolicyMode" | "baselineStatements">;
 
 /** One vendor's access, as a platform engineer writes it: the same keys as an entry of `vendor-access:integrations`. */
 export interface VendorIntegrationArgs {
@@ -41,8 +42,11 @@ export interface VendorIntegrationArgs {
   auth?: AuthMode;
   /** The vendor's account (12 digits or `arn:aws:iam::ID:root`) or role ARN; the vendor's default when it has one. */
   principal?: string;
-  /** The vendor-issued ExternalId (kept a Pulumi secret), or "generate" where we issue it. */
-  externalId?: string;
+  /**
+   * The vendor-issued ExternalId, or "generate" where we issue it. Always kept a Pulumi secret; an Output (a
+   * secret config value, another stack's output) is checked against STS's rules once its value is known.
+   */
+  externalId?: pulumi.Input<string>;
   buckets: VendorBucketArgs[];
   /** Actions removed from the vendor's set at this access level; never adds any. */
   excludeActions?: string[];
@@ -55,6 +59,14 @@ export interface VendorIntegrationArgs {
   trustPolicyMaxChars?: number;
   /** The stack whose names and Sid prefixes this integration uses; the current stack by default. */
   stack?: string;
+  /**
+   * The AWS settings its own AWS calls (bucket-policy statements, CORS rules) run with, as the program passes them
+   * to the shared-document providers: this stack's `aws:*` config by default (what `readAwsSettings()` returns), so that they
+   * run as the same principal as the AWS provider.
+   */
+  aws?: AwsClientSettings;
+  /** The assume-role chain's ExternalIds, by hop (`aws:assumeRoles[i].externalId`), with `aws`; kept secret. */
+  awsExternalIds?: AssumeRoleExternalIds;
 }
 
 /** Plans made by deployVendorAccess for the args it passes, so that a stack plans each integration once. */
@@ -73,13 +85,21 @@ export function argsOfPlan(plan: IntegrationPlan, stack: StackConfig, stackName:
     excludeActions: integration.excludeActions,
     options: integration.extra,
     stack: stackName,
+    aws: stack.aws,
+    awsExternalIds: stack.awsExternalIds,
   };
   plannedArgs.set(args, plan);
   return args;
 }
 
 /** Validate user-facing args exactly as stack config is validated, and plan them; ConfigError names every bad key. */
-function planArgs(name: string, args: VendorIntegrationArgs, stackName: string, ownerKey: string): IntegrationPlan {
+function planArgs(
+  name: string,
+  args: VendorIntegrationArgs,
+  stackName: string,
+  ownerKey: string,
+  aws: StackAwsSettings,
+): IntegrationPlan {
   const profile = typeof args.vendor === "string" ? undefined : args.vendor;
   const vendors = new VendorRegistry();
   vendors.add(builtInVendors.map((p) => ({ profile: p, origin: "built-in", definedAt: "built-in" })));
@@ -93,9 +113,21 @@ function planArgs(name: string, args: VendorIntegrationArgs, stackName: string, 
     managedPoliciesPerRole,
     trustPolicyMaxChars,
     stack: _stack,
+    aws: _aws,
+    awsExternalIds: _awsExternalIds,
+    externalId,
     ...rest
   } = args;
-  const item = { name, vendor: profile?.id ?? args.vendor, ...rest, ...options };
+  const item = {
+    name,
+    vendor: profile?.id ?? args.vendor,
+    ...rest,
+    // A value known only at deployment is validated then; the plan holds a stand-in that STS would accept.
+    ...(externalId === undefined
+      ? {}
+      : { externalId: typeof externalId === "string" ? externalId : deferredExternalId }),
+    ...options,
+  };
   const integration = parseIntegration(item, vendors, [`VendorIntegration ${name}`], problems);
   integration?.buckets.forEach((bucket, index) => {
     if (bucket.bucketPolicyMode === "exclusive")
@@ -111,15 +143,20 @@ function planArgs(name: string, args: VendorIntegrationArgs, stackName: string, 
     managedPoliciesPerRole: managedPoliciesPerRole ?? iamLimits.managedPoliciesPerRole,
     trustPolicyMaxChars: trustPolicyMaxChars ?? iamLimits.trustPolicyChars,
     example: false,
-    // Standalone, there are no stack `aws:` settings: the SDK's default chain, as the AWS provider's default.
-    aws: defaultAwsClientContext.settings,
-    awsExternalIds: [],
+    aws: aws.settings,
+    awsExternalIds: aws.externalIds,
   };
   return planIntegration(integration, stack, stackName, ownerKey);
 }
 
 /** A standalone integration writes its own entries in each shared bucket's policy and CORS, under its own owner key. */
-function registerOwnEntries(name: string, plan: IntegrationPlan, ownerKey: string, parent: VendorIntegration): void {
+function registerOwnEntries(
+  name: string,
+  plan: IntegrationPlan,
+  ownerKey: string,
+  aws: StackAwsSettings,
+  parent: VendorIntegration,
+): void {
   for (const grant of plan.buckets) {
     const bucket: PlannedBucket = {
       bucket: grant.bucket.name,
@@ -131,7 +168,8 @@ function registerOwnEntries(name: string, plan: IntegrationPlan, ownerKey: strin
     // Throws when the statements alone exceed S3's 20 KB; the provider checks the live merge again when it writes.
     mergedBucketPolicy(bucket);
     // Named after the component and parented by it: two integrations on one bucket never share a resource.
-    const specs = sharedBucketEntriesSpecs(bucket, [plan], { ownerKey, legacy: [] }).map((spec) => ({
+    const context = { ownerKey, legacy: [], aws: aws.settings, awsExternalIds: aws.externalIds };
+    const specs = sharedBucketEntriesSpecs(bucket, [plan], context).map((spec) => ({
       ...spec,
       name: `${name}--${spec.name}`,
     }));
@@ -141,6 +179,27 @@ function registerOwnEntries(name: string, plan: IntegrationPlan, ownerKey: strin
       new Map([[`${componentTypes.vendorIdentity}::${plan.integration.name}`, parent.vendorIdentity]]),
     );
   }
+}
+
+/** The step's result; the model's errors rethrown as RunErrors, which the engine prints without a stack trace. */
+function runErrorsOf<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw asRunError(error);
+  }
+}
+
+/** An ExternalId given as an Output or a promise: a secret, checked against STS's rules once known. */
+function deferredExternalIdOf(name: string, externalId: pulumi.Input<string> | undefined) {
+  if (externalId === undefined || typeof externalId === "string") return undefined;
+  return pulumi.secret(
+    pulumi.output(externalId).apply((value) => {
+      const problem = externalIdProblem(value);
+      if (problem) throw asRunError(new ConfigError([`VendorIntegration ${name}.externalId: ${problem}`]));
+      return value;
+    }),
+  );
 }
 
 /** The handoff of a deployment: values the engine fills in are outputs; secrets stay Pulumi secrets. */
@@ -163,13 +222,24 @@ export class VendorIntegration extends pulumi.ComponentResource {
     const planned = plannedArgs.get(args);
     // Standalone, the component is its own owner of bucket entries: it never touches a stack's or another component's.
     const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), `${stack}/VendorIntegration/${name}`);
-    const plan = planned ?? planArgs(name, args, stack, ownerKey);
-    this.vendorIdentity = new VendorIdentity(name, { plan, tags: integrationTags(plan, stack) }, { parent: this });
+    // Bad arguments reach the engine as RunErrors: their message, without a stack trace.
+    const { aws, plan } = runErrorsOf(() => {
+      const aws = args.aws
+        ? { settings: args.aws, externalIds: args.awsExternalIds ?? [] }
+        : awsSettingsOf(pulumi.runtime.allConfig());
+      return { aws, plan: planned ?? planArgs(name, args, stack, ownerKey, aws) };
+    });
+    const deferred = deferredExternalIdOf(name, args.externalId);
+    this.vendorIdentity = new VendorIdentity(
+      name,
+      { plan, tags: integrationTags(plan, stack), ...(deferred ? { externalId: deferred } : {}) },
+      { parent: this },
+    );
     // Only where the integration has something on the bucket's side: an empty component is no AWS resource.
     this.bucketGrants = plan.buckets
       .filter(hasBucketSide)
       .map((bucket) => new BucketGrant(bucketGrantName(name, bucket.bucket.name), { plan: bucket }, { parent: this }));
-    if (!planned) registerOwnEntries(name, plan, ownerKey, this);
+    if (!planned) registerOwnEntries(name, plan, ownerKey, aws, this);
     const grantsByBucket = new Map(this.bucketGrants.map((grant) => [grant.bucketName, grant]));
     this.handoff = buildHandoff(plan, {
       principalArn: this.vendorIdentity.principalArn,

@@ -8,6 +8,21 @@ import type { VendorProfile } from "./profile";
 
 export const builtInVendors: readonly VendorProfile[] = [aquarium, deeplake, mlspace, isahit, aihub];
 
-export { defineVendor, VendorDefinitionError, type VendorDefinition } from "./define";
+export {
+  defineVendor,
+  VendorDefinitionError,
+  type VendorDefinition,
+  type VendorExtraConfig,
+  type VendorExtraValues,
+} from "./define";
 export { VendorRegistry, type RegisteredVendor, type VendorOrigin } from "./registry";
-export type { AccessLevel, ActionSet, AuthMode, VendorProfile } from "./profile";
+export type {
+  AccessLevel,
+  ActionSet,
+  AuthMode,
+  AuthModeProfile,
+  CorsProfile,
+  ExternalIdSource,
+  HandoffField,
+  VendorProfile,
+} from "./profile";

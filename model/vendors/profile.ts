@@ -1,6 +1,6 @@
 // The shape of a vendor profile: data that says what one vendor needs, plus one typed hook. Profiles are made with
 // defineVendor (define.ts), which validates them; the registry (registry.ts) is passed explicitly, never mutated.
-import type { z } from "zod";
+import type { StandardSchema } from "../standardSchema";
 
 export type AccessLevel = "read" | "read-write";
 
@@ -72,8 +72,8 @@ export interface VendorProfile {
   /** An S3 access point per bucket, internet origin with every public-access block on. */
   readonly accessPoint?: boolean;
   readonly handoff: readonly HandoffField[];
-  /** Vendor-specific config keys, validated with the rest of the integration (code-defined vendors only). */
-  readonly extraConfig?: z.ZodRawShape;
+  /** Vendor-specific config keys, each a Standard Schema, validated with the rest of the integration (code-defined vendors only). */
+  readonly extraConfig?: Readonly<Record<string, StandardSchema>>;
   /**
    * For `bucketPolicy` vendors: the vendor-side IAM policies the handoff tells the customer to add the rendered
    * statement to, from the integration's validated `extraConfig` keys (code-defined vendors only).

@@ -28,6 +28,7 @@ describe("the package entry", () => {
       "deployVendorAccess",
       "parseConfigMap",
       "parseStackConfig",
+      "readAwsSettings",
       "readStackConfig",
       "vendorAccessProgram",
     ]);

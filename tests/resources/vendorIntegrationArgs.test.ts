@@ -1,10 +1,12 @@
 // VendorIntegration used on its own, with the arguments a platform engineer writes (no plan, no stack config).
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../model/config";
 import { defineVendor } from "../../model/vendors";
-import { VendorIntegration } from "../../resources/vendorIntegration";
-import type { RecordedResource } from "../../tools/mockEngine";
+import { VendorIntegration, type VendorIntegrationArgs } from "../../resources/vendorIntegration";
+import { isSecretWrapper, runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
 import { runComponents, testAccount } from "../helpers/program";
+import { engineMessages, plainTextOccurrences } from "../helpers/secrecy";
 
 const acme = defineVendor({
   id: "acme-label",
@@ -18,6 +20,28 @@ const acme = defineVendor({
 
 /** A platform engineer's own project, not this program: the components alone. */
 const run = (program: () => void) => runComponents(program, { project: "platform", stack: "prod" });
+
+/** A program that registers one standalone integration and returns no outputs. */
+const standalone = (name: string, args: VendorIntegrationArgs) => () => {
+  new VendorIntegration(name, args);
+  return {};
+};
+
+/** The same, with the project's own config (its `aws:*` settings) and what the program returns. */
+function runWithConfig<T extends object>(
+  program: () => T,
+  config: Record<string, string> = {},
+  secretKeys: string[] = [],
+) {
+  return runUnderMocks(async () => program(), {
+    project: "platform",
+    stack: "prod",
+    callerAccountId: testAccount,
+    region: "us-east-1",
+    config,
+    secretKeys,
+  });
+}
 
 const dynamicKinds = (resources: RecordedResource[]) =>
   resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").map((r) => `${r.parent} ${r.name}`);
@@ -86,5 +110,107 @@ describe("VendorIntegration with user-facing arguments", () => {
       },
     );
     assert.deepEqual(registered, []);
+  });
+});
+
+describe("VendorIntegration's ExternalId as a Pulumi input", () => {
+  const acmeArgs = {
+    vendor: acme,
+    accountId: testAccount,
+    principal: "210000000001",
+    buckets: [{ name: "eval-images", region: "eu-west-1" }],
+  };
+
+  for (const [kind, externalId] of [
+    ["a plain Output", () => pulumi.output("acme-issued-0002")],
+    ["a promise", () => Promise.resolve("acme-issued-0002")],
+    ["a plain string", () => "acme-issued-0002"],
+  ] as const)
+    it(`keeps ${kind} secret in the trust policy, the component's output and everything the engine receives`, async () => {
+      const recorded = await runWithConfig(() => {
+        return {
+          externalId: new VendorIntegration("acme-eval", { ...acmeArgs, externalId: externalId() }).vendorIdentity
+            .externalId,
+        };
+      });
+      const { resources, result } = recorded;
+      const messages = engineMessages(recorded);
+      const role = resources.find((r) => r.type === "aws:iam/role:Role")!;
+      assert.ok(isSecretWrapper(role.props.assumeRolePolicy), "the trust policy embeds the ExternalId: a secret");
+      const trust = JSON.parse(String(role.props.assumeRolePolicy.value));
+      assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "sts:ExternalId": "acme-issued-0002" } });
+      assert.equal(result.externalId, "acme-issued-0002");
+      // Registered outputs included: VendorIdentity's externalId output is one of the messages checked here.
+      assert.ok(messages.some((m) => m.what === "outputs of acme-eval" && "externalId" in m.values));
+      assert.deepEqual(plainTextOccurrences(messages, ["acme-issued-0002", "external-id-known-at-deployment"]), []);
+    });
+
+  it("checks an Output's value against STS's rules once it is known, naming the argument", async () => {
+    await assert.rejects(
+      runWithConfig(standalone("acme-eval", { ...acmeArgs, externalId: pulumi.secret("has spaces") })),
+      (error) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.deepEqual(error.problems, [
+          "VendorIntegration acme-eval.externalId: must be 2 to 1224 characters of letters, digits and +=,.@:/- (STS ExternalId rules)",
+        ]);
+        return true;
+      },
+    );
+  });
+});
+
+describe("VendorIntegration's own AWS calls use the stack's AWS settings", () => {
+  const mlspaceArgs = {
+    vendor: "mlspace",
+    accountId: testAccount,
+    principal: "444455556666",
+    buckets: [{ name: "shared-data", region: "us-east-1" }],
+  };
+  const entriesOf = (resources: RecordedResource[]) =>
+    resources.find((r) => r.props.resourceKind === "vendor-access:BucketPolicyEntries")!;
+
+  it("reads this stack's aws:* config by default, the chain's ExternalIds as a secret", async () => {
+    const { resources } = await runWithConfig(
+      standalone("ml-share", mlspaceArgs),
+      {
+        "aws:region": "eu-west-1",
+        "aws:profile": "platform-deployer",
+        "aws:assumeRoles": JSON.stringify([
+          { roleArn: "arn:aws:iam::111122223333:role/deployer", externalId: "chain-0001" },
+        ]),
+      },
+      ["aws:assumeRoles"],
+    );
+    const entries = entriesOf(resources);
+    assert.deepEqual(entries.props.aws, {
+      region: "eu-west-1",
+      profile: "platform-deployer",
+      assumeRoles: [{ roleArn: "arn:aws:iam::111122223333:role/deployer" }],
+      endpoints: {},
+    });
+    assert.ok(isSecretWrapper(entries.props.awsExternalIds));
+    assert.deepEqual(entries.props.awsExternalIds.value, ["chain-0001"]);
+  });
+
+  it("takes the settings as an argument, as deployVendorAccess passes them", async () => {
+    const aws = { region: "us-west-2", assumeRoles: [], endpoints: { s3: "https://s3.internal.example" } };
+    const { resources } = await runWithConfig(standalone("ml-share", { ...mlspaceArgs, aws }), {
+      "aws:profile": "ignored-when-given",
+    });
+    assert.deepEqual(entriesOf(resources).props.aws, aws);
+    assert.equal(entriesOf(resources).props.awsExternalIds, undefined);
+  });
+
+  it("refuses aws:* settings its clients cannot follow, before registering anything", async () => {
+    await assert.rejects(
+      runWithConfig(standalone("ml-share", mlspaceArgs), {
+        "aws:sharedConfigFiles": '["/tmp/x"]',
+      }),
+      (error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.problems[0], /^aws:sharedConfigFiles: not supported/);
+        return true;
+      },
+    );
   });
 });

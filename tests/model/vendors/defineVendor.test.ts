@@ -5,6 +5,7 @@ import { ConfigError, parseStackConfig } from "../../../model/config";
 import { builtInVendors, defineVendor, VendorDefinitionError, type VendorProfile } from "../../../model/vendors";
 import { vendorCatalogProblems } from "../../../model/vendors/catalogCheck";
 import { mlspace } from "../../../model/vendors/mlspace";
+import type { StandardSchema } from "../../../model/standardSchema";
 import { runProgram, stackConfig } from "../../helpers/program";
 
 const acme = {
@@ -172,5 +173,49 @@ describe("vendor hooks", () => {
       "permissions boundary mlspace-project-user-permission-boundary",
       "the app's user policy (self.user_policy in ml_space_lambda/utils/iam_manager.py)",
     ]);
+  });
+});
+
+describe("vendor-specific config keys", () => {
+  // A Standard Schema written by hand, as any validation library other than zod provides one.
+  const ticket: StandardSchema<unknown, { queue: string }> = {
+    "~standard": {
+      version: 1,
+      vendor: "hand-written",
+      validate: (value) =>
+        typeof (value as { queue?: unknown } | undefined)?.queue === "string"
+          ? { value: value as { queue: string } }
+          : { issues: [{ message: "names the ticket queue", path: [{ key: "queue" }] }] },
+    },
+  };
+  const ticketed = defineVendor({
+    ...acme,
+    principalKinds: ["account"],
+    auth: { default: "bucketPolicy", modes: { bucketPolicy: { externalId: "none" } } },
+    handoff: ["buckets", "vendorSideStatement"],
+    extraConfig: { ticket },
+    // Typed by the schema: a wrong property here fails the type check.
+    vendorSidePolicies: ({ ticket: { queue } }) => [`the policy of queue ${queue}`],
+  });
+  const integration = { ...acmeIntegration, externalId: undefined, ticket: { queue: "labels" } };
+
+  it("takes any Standard Schema, and hands the hook its validated value", () => {
+    const config = parseStackConfig(stackConfig([integration]), { vendors: [ticketed] });
+    assert.deepEqual(config.integrations[0].extra, { ticket: { queue: "labels" } });
+    assert.deepEqual(ticketed.vendorSidePolicies?.(config.integrations[0].extra), ["the policy of queue labels"]);
+  });
+
+  it("reports the schema's issues at their key paths, a missing key too", () => {
+    for (const [value, path] of [
+      [{ queue: 7 }, "integrations[0].ticket.queue"],
+      [undefined, "integrations[0].ticket.queue"],
+    ] as const)
+      assert.throws(
+        () => parseStackConfig(stackConfig([{ ...integration, ticket: value }]), { vendors: [ticketed] }),
+        (error: ConfigError) => {
+          assert.deepEqual(error.problems, [`${path}: names the ticket queue`]);
+          return true;
+        },
+      );
   });
 });
