@@ -145,7 +145,13 @@ export function createSharedDocumentProvider<Doc, Entry>(
     );
 
   return {
-    check: async (_olds: Props, news: Props) => ({ inputs: news, failures: checkFailures(spec, news) }),
+    check: async (olds: Props, news: Props) => {
+      const failures = checkFailures(spec, news);
+      if (failures.length > 0 || !sameDocumentKnown(spec, olds, news)) return { inputs: news, failures };
+      // The engine shows a dynamic resource's changes by comparing its inputs with its state, and drops a dynamic
+      // provider's detailed diff: the live drift as an input is what makes `pulumi preview` name the drifted entries.
+      return { inputs: { ...news, drift: await liveDrift(olds) }, failures };
+    },
 
     diff: async (_id: string, olds: Props, news: Props) => diffOf(spec, olds, news, liveDrift),
 
@@ -202,6 +208,14 @@ function checkFailures<Doc, Entry>(spec: SharedDocumentSpec<Doc, Entry>, news: P
   return failures;
 }
 
+/** True when `olds` is this resource's state (not a create) for the same document and owner, all known. */
+function sameDocumentKnown<Doc, Entry>(spec: SharedDocumentSpec<Doc, Entry>, olds: Props, news: Props): boolean {
+  const identity = [...spec.identityKeys, "ownerKey"];
+  if (!olds || typeof olds.ownerKey !== "string" || !Array.isArray(olds[spec.entriesKey])) return false;
+  if (containsPreviewUnknown(identity.map((key) => news[key]))) return false;
+  return identity.every((key) => olds[key] === news[key]);
+}
+
 /** Our entries in state against the new inputs, and against the live document: drift shows in every preview. */
 async function diffOf<Doc, Entry>(
   spec: SharedDocumentSpec<Doc, Entry>,
@@ -219,8 +233,10 @@ async function diffOf<Doc, Entry>(
   ];
   const unknown =
     containsPreviewUnknown(news[spec.entriesKey]) || containsPreviewUnknown(spec.identityKeys.map((k) => news[k]));
-  let drift = olds.drift ?? [];
-  if (!unknown && replaces.length === 0 && drift.length === 0) drift = await liveDrift(olds);
+  // The live drift `check` found; or, when it did not look (a direct call), the refresh's or our own read.
+  let drift = Array.isArray(news.drift) ? news.drift : (olds.drift ?? []);
+  if (!Array.isArray(news.drift) && !unknown && replaces.length === 0 && drift.length === 0)
+    drift = await liveDrift(olds);
   const changed = unknown || diffs.length > 0 || drift.length > 0;
   // Dynamic providers report only whether something changed: drift shows as an update of this resource.
   return {

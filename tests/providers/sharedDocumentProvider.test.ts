@@ -106,6 +106,78 @@ describe("providers/sharedDocumentProvider", () => {
     assert.deepEqual(memory.get()!.Statement, [customer]);
   });
 
+  it("names each drifted entry in the preview: check puts the live drift in the inputs, and diff reports an update", async () => {
+    const memory = memoryProvider({ Version: "2012-10-17", Statement: [customer] });
+    const created = await memory.provider.create!(inputs([statement("A"), statement("B")]));
+    const preview = async () => {
+      const checked = await memory.provider.check!(created.outs, inputs([statement("A"), statement("B")]));
+      assert.deepEqual(checked.failures, []);
+      const diff = await memory.provider.diff!(created.id, created.outs, checked.inputs);
+      return { drift: checked.inputs.drift as string[], changes: diff.changes, replaces: diff.replaces };
+    };
+    assert.deepEqual(await preview(), { drift: [], changes: false, replaces: [] });
+
+    // Edited under our Sid, one of ours removed, one added under our owner key: each named by its Sid.
+    const hijacked = { ...statement("A"), Principal: { AWS: "arn:aws:iam::999999999999:root" } };
+    memory.set({ Version: "2012-10-17", Statement: [customer, hijacked, statement("C")] });
+    assert.deepEqual(await preview(), {
+      drift: [
+        `statement mlspace-shared--${key}--A was edited out of band`,
+        `statement mlspace-shared--${key}--B was removed out of band`,
+        `statement mlspace-shared--${key}--C was added out of band`,
+      ],
+      changes: true,
+      replaces: [],
+    });
+
+    // A foreign statement edited or added is never our drift.
+    memory.set({
+      Version: "2012-10-17",
+      Statement: [{ ...customer, Action: "s3:*" }, statement("A"), statement("B"), { ...customer, Sid: "Other" }],
+    });
+    assert.deepEqual(await preview(), { drift: [], changes: false, replaces: [] });
+
+    // The update writes back what state says, and the next preview is clean.
+    memory.set({ Version: "2012-10-17", Statement: [customer, hijacked] });
+    const checked = await memory.provider.check!(created.outs, inputs([statement("A"), statement("B")]));
+    const updated = await memory.provider.update!(created.id, created.outs, checked.inputs);
+    assert.deepEqual(updated.outs!.drift, []);
+    assert.deepEqual(memory.get()!.Statement, [customer, statement("A"), statement("B")]);
+  });
+
+  it("does not read the live document in check on create, on a new document, or with unknown identity", async () => {
+    const memory = memoryProvider(undefined);
+    let reads = 0;
+    const counting = createSharedDocumentProvider(
+      {
+        kind: bucketPolicyEntriesKind,
+        entriesKey: "statements",
+        identityKeys: ["bucket", "region"],
+        format: () => bucketPolicyFormat("data"),
+        open: () => ({
+          store: {
+            subject: "bucket policy of data",
+            ledgerKey: "s3/bucket-policy/data",
+            read: async () => (reads++, memory.get()),
+            write: async () => undefined,
+          },
+          close: () => undefined,
+        }),
+      },
+      fast,
+    );
+    const olds = { ...inputs([statement("A")]), drift: [] };
+    for (const [before, after] of [
+      [{}, inputs([statement("A")])],
+      [olds, inputs([statement("A")], { bucket: "other" })],
+      [olds, inputs([statement("A")], { bucket: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" })],
+    ] as const) {
+      const checked = await counting.check!(before as never, after as never);
+      assert.equal(checked.inputs.drift, undefined);
+    }
+    assert.equal(reads, 0);
+  });
+
   it("diffs by meaning, updates on a new provider version, and replaces on a new bucket or owner", async () => {
     const memory = memoryProvider({ Statement: [statement("A")] });
     const olds = { ...inputs([statement("A")]), drift: [] };
