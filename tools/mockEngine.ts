@@ -12,6 +12,8 @@ export interface RecordedResource {
   name: string;
   /** Logical name of the parent resource, or null at the top of the stack. */
   parent: string | null;
+  /** The resources its options say it depends on (`dependsOn`), as `<type>::<name>`. */
+  dependsOn: string[];
   urn: string;
   custom: boolean;
   /** Inputs exactly as the engine would receive them; secret values are wrapped (see `isSecretWrapper`). */
@@ -184,6 +186,7 @@ interface Construction {
   type: string;
   name: string;
   parent: pulumi.Resource | undefined;
+  dependsOn: pulumi.Resource[];
   /** The inputs as the engine receives them, resolved as soon as their Outputs are. */
   props: Promise<Record<string, unknown>>;
   additionalSecretOutputs: string[];
@@ -205,6 +208,7 @@ export interface RecordedOutputs {
 class RegistrationRecorder {
   private readonly constructions: Construction[] = [];
   private readonly names = new WeakMap<pulumi.Resource, string>();
+  private readonly typeNames = new WeakMap<pulumi.Resource, string>();
   private readonly waiting = new Map<string, Construction[]>();
   private registrations = 0;
 
@@ -212,11 +216,15 @@ class RegistrationRecorder {
     // A resource read by ID (`.get`) is looked up, not registered.
     if ((opts as pulumi.CustomResourceOptions).id !== undefined) return undefined;
     this.names.set(resource, name);
+    this.typeNames.set(resource, `${type}::${name}`);
+    // The program passes resources, never Outputs of them: those are all a recording needs.
+    const dependsOn = [opts.dependsOn ?? []].flat().filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d));
     const construction: Construction = {
       resource,
       type,
       name,
       parent: opts.parent,
+      dependsOn,
       props: engineValue(props) as Promise<Record<string, unknown>>,
       additionalSecretOutputs: (opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [],
     };
@@ -249,6 +257,7 @@ class RegistrationRecorder {
             type,
             name,
             parent: parent ? (this.names.get(parent) ?? null) : null,
+            dependsOn: construction.dependsOn.map((d) => this.typeNames.get(d) ?? "(unrecorded)"),
             urn: String(await engineValue(resource.urn)),
             custom: answer!.custom,
             props: await construction.props,

@@ -5,6 +5,9 @@ import type { RecordedResource } from "../../tools/mockEngine";
 import { runProgram, type RunOptions } from "../helpers/program";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentProvider";
+import { componentTypes } from "../../model/resourceSpecs";
+import { uncoordinatedWarning } from "../../program/vendorAccess";
+import * as pulumi from "@pulumi/pulumi";
 
 /** The mocks' organisation, project and stack, as the program hashes them. */
 const key = ownerKeyFor("organization", "vendor-access", "dev");
@@ -117,6 +120,61 @@ describe("sharedBucket wiring: shared mode (the default)", () => {
     const documents = again.filter((r) => r.type === dynamicType);
     assert.equal(documents.length, 2);
     for (const resource of documents) assert.deepEqual(resource.props.coordination, coordination);
+  });
+
+  it("makes the bucket policy wait for the roles its statements name, and only those", async function () {
+    this.timeout(60000);
+    const aihub = {
+      name: "aihub-drive",
+      vendor: "aihub",
+      auth: "role",
+      principal: "arn:aws:iam::777788889999:role/aihub-connector",
+      externalId: "aihub-issued-external-id-0001",
+      buckets: [{ name: "ml-datasets", region: "us-east-1", prefix: "aihub/" }],
+    };
+    const withRole = await run({
+      accountId: account,
+      integrations: [...integrations({ name: "ml-datasets", region: "us-east-1" }), aihub],
+    });
+    const [policy] = ofKind(withRole, "vendor-access:BucketPolicyEntries");
+    assert.deepEqual(policy.dependsOn, [`${componentTypes.vendorIdentity}::aihub-drive`]);
+    // The role it waits for is the one its statement names.
+    const role = withRole.find((r) => r.type === "aws:iam/role:Role" && r.parent === "aihub-drive")!;
+    const named = (policy.props.statements as { Sid: string; Principal: { AWS: string } }[]).filter((s) =>
+      s.Sid.startsWith(`aihub-drive--${key}--`),
+    );
+    assert.ok(named.length > 0);
+    for (const statement of named)
+      assert.equal(statement.Principal.AWS, `arn:aws:iam::${account}:role/${role.props.name}`);
+    assert.deepEqual(ofKind(withRole, "vendor-access:BucketCorsEntries")[0].dependsOn, []);
+    // Without a role among its principals (MLSpace names the vendor's account), it waits for nothing.
+    assert.deepEqual(ofKind(resources, "vendor-access:BucketPolicyEntries")[0].dependsOn, []);
+  });
+
+  it("warns once per stack, not per bucket, when shared buckets are written without coordination", async function () {
+    this.timeout(60000);
+    const warnings: string[] = [];
+    const log = pulumi.log as { warn: typeof pulumi.log.warn };
+    const original = log.warn;
+    log.warn = async (message: string) => void warnings.push(message);
+    try {
+      const threeBuckets = ["ml-datasets", "ml-archive", "ml-exports"].map((name) => ({ name, region: "us-east-1" }));
+      const raw = {
+        accountId: account,
+        integrations: integrations({}).map((i) => ({
+          ...i,
+          buckets: threeBuckets.map((b) => ({ ...b, prefix: i.buckets[0].prefix })),
+        })),
+      };
+      const uncoordinated = await run(raw);
+      assert.equal(ofKind(uncoordinated, "vendor-access:BucketPolicyEntries").length, 3);
+      assert.deepEqual(warnings, [uncoordinatedWarning]);
+      warnings.length = 0;
+      await run({ ...raw, coordination: { bucket: "acme-vendor-access-coordination", region: "eu-west-1" } });
+      assert.deepEqual(warnings, []);
+    } finally {
+      log.warn = original;
+    }
   });
 
   it("registers no whole-document resource, so nothing else on the bucket is replaced", () => {
