@@ -6,7 +6,7 @@ import { runProgram, type RunOptions } from "../helpers/program";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
 import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentProvider";
 import { componentTypes } from "../../model/resourceSpecs";
-import { uncoordinatedWarning } from "../../program/vendorAccess";
+import { uncoordinatedWarning } from "../../program/preflight";
 import * as pulumi from "@pulumi/pulumi";
 
 /** The mocks' organisation, project and stack, as the program hashes them. */
