@@ -146,6 +146,8 @@ export function generateStack(vendorCount: number, bucketCount: number): Generat
     "aws:region": benchRegions[0],
     [`${projectName}:accountId`]: benchAccountId,
     [`${projectName}:integrations`]: JSON.stringify(integrations),
+    // Placeholder ExternalIds in plain text: marked as an example stack, as the repository's own examples are.
+    [`${projectName}:example`]: "true",
   };
   const config = parseStackConfig({ accountId: benchAccountId, integrations });
   return { vendors: [...vendors], bucketCount, configMap, config, integrationsPerVendor };

@@ -76,6 +76,7 @@ export function preparePeerPoint(vendors: number, buckets: number, workDir: stri
     "aws:region": stack.configMap["aws:region"],
     [`${projectName}:accountId`]: stack.config.accountId,
     [`${projectName}:integrations`]: JSON.parse(stack.configMap[`${projectName}:integrations`]) as unknown,
+    [`${projectName}:example`]: true,
   };
   writeFileSync(join(directory, `Pulumi.${benchStackName}.yaml`), stringify({ config }));
   const spec = peerSpec(stack.config, benchStackName, stack.configMap["aws:region"]);

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import { configKeyPath, parseConfigMap, secretPathsPredicate, type StackConfig } from "../model/config";
 
 export interface StackFile {
@@ -24,6 +24,10 @@ export class StackFileError extends Error {
 }
 
 const projectRoot = resolve(__dirname, "..");
+
+// YAML 1.2's core schema, as Pulumi reads stack files (no timestamps, no YAML 1.1 booleans); js-yaml parses a large
+// stack file about ten times faster than the yaml package.
+const parse = (text: string): unknown => load(text, { schema: CORE_SCHEMA });
 
 /** The stand-in for an encrypted value: valid as an ExternalId, stable per ciphertext. */
 function placeholderFor(ciphertext: string): string {

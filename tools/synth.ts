@@ -1,7 +1,7 @@
 // `npm run synth -- --stack dev [--json render.json]` or `--config-file path/to/Pulumi.x.yaml`:
 // renders what `pulumi up` would create, offline: from the plan (the default), or with `--engine mocks` by running
 // the real program under the SDK's mocks (slower; the two are tested to agree resource by resource).
-import { writeFileSync } from "node:fs";
+import { writeJsonFile } from "./jsonFile";
 import { loadPolicyConfig, PolicyConfigError } from "../policypack/validate";
 import {
   ExitCode,
@@ -151,7 +151,7 @@ async function synth(values: OptionValues<typeof synthOptions>, io: CommandIo): 
     engine: engine as RenderEngine,
     ...(policyConfig ? { policyConfig } : {}),
   });
-  if (values.json) writeFileSync(values.json, `${JSON.stringify(render, null, 2)}\n`);
+  if (values.json) writeJsonFile(values.json, render);
   const lines = values.quiet ? (render.violations.length ? violationLines(render) : []) : summaryLines(render);
   if (lines.length) io.write(`${lines.join("\n")}\n`);
   if (values.json) io.write(`Wrote ${values.json}\n`);
