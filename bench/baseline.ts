@@ -1,26 +1,19 @@
 // The benchmark's baseline: a plain Pulumi program that registers the same raw resources (@pulumi/aws, random,
-// and the shared-bucket dynamic resources) with the same documents, straight from planStack's plans, with no
+// and the shared-bucket dynamic resources) with the same documents, straight from the StackPlan, with no
 // ComponentResources.
 // Its cost is what the SDK charges for the resources themselves; ours over it is the components' overhead.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { mergedBucketPolicy, type BucketDocumentsArgs } from "../model/bucketDocuments";
 import { corsRuleArgs } from "../model/resourceSpecs";
 import type { StackConfig } from "../model/config";
-import {
-  defaultOwnerKey,
-  generatedExternalIdLength,
-  trustPolicy,
-  type BucketGrantPlan,
-  type IntegrationPlan,
-} from "../model/plan";
+import { generatedExternalIdLength, trustPolicy, type BucketGrantPlan, type IntegrationPlan } from "../model/plan";
 import { toJson } from "../model/policy/document";
 import { BucketCorsEntries } from "../providers/bucketCorsEntries";
 import { BucketPolicyEntries } from "../providers/bucketPolicyEntries";
 import { KeyPolicyEntries } from "../providers/keyPolicyEntries";
 import { keyIdSid } from "../model/keyPolicy";
-import { planStack } from "../model/stackPlan";
+import { planStack, type PlannedBucket } from "../model/stackPlan";
 
 function registerIdentity(plan: IntegrationPlan, stackName: string): void {
   if (plan.principalType === "account") return;
@@ -97,12 +90,15 @@ function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): voi
   }
 }
 
-function registerBucketDocuments(bucket: BucketDocumentsArgs): void {
+function registerBucketDocuments(bucket: PlannedBucket): void {
   const name = `bucket-${bucket.bucket}`;
-  const policy = mergedBucketPolicy(bucket);
-  if (policy)
-    new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.bucket, region: bucket.region, policy: toJson(policy) });
-  const rules = bucket.contributions.flatMap((contribution) => contribution.corsRules);
+  if (bucket.policy)
+    new aws.s3.BucketPolicy(`${name}-policy`, {
+      bucket: bucket.bucket,
+      region: bucket.region,
+      policy: toJson(bucket.policy),
+    });
+  const rules = bucket.corsRules;
   if (rules.length === 0) return;
   new aws.s3.BucketCorsConfiguration(`${name}-cors`, {
     bucket: bucket.bucket,
@@ -113,16 +109,15 @@ function registerBucketDocuments(bucket: BucketDocumentsArgs): void {
 
 /** Register every raw resource of the stack at the top level, as a hand-written program without components would. */
 export async function registerRawResources(config: StackConfig, stackName: string): Promise<void> {
-  const { plans, buckets, keyPolicies } = planStack(config, stackName);
+  const { plans, buckets, keyPolicies, ownerKey } = planStack(config, stackName);
   for (const plan of plans) registerIdentity(plan, stackName);
   for (const plan of plans) for (const grant of plan.buckets) registerBucketGrant(plan, grant);
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerBucketDocuments(bucket);
   // Shared mode: the stack writes its own statements and rules, one resource per bucket document.
-  const ownerKey = defaultOwnerKey(stackName);
   for (const bucket of buckets.filter((b) => b.policyMode === "shared")) {
     const where = { bucket: bucket.bucket, region: bucket.region, ownerKey };
-    const statements = bucket.contributions.flatMap((c) => c.statements);
-    const rules = bucket.contributions.flatMap((c) => c.corsRules);
+    const statements = bucket.policy?.Statement ?? [];
+    const rules = bucket.corsRules;
     if (statements.length > 0)
       new BucketPolicyEntries(`bucket-${bucket.bucket}-policy-entries`, { ...where, statements });
     if (rules.length > 0) new BucketCorsEntries(`bucket-${bucket.bucket}-cors-entries`, { ...where, rules });

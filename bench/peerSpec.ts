@@ -101,8 +101,8 @@ export function peerSpec(config: StackConfig, stackName: string, identityRegion:
     buckets: buckets.map((bucket) => ({
       name: bucket.bucket,
       region: bucket.region,
-      statements: [...bucket.baselineStatements, ...bucket.contributions.flatMap((c) => c.statements)],
-      corsRules: bucket.contributions.flatMap((c) => c.corsRules),
+      statements: bucket.policy?.Statement ?? [],
+      corsRules: bucket.corsRules,
       accessPoints: accessPointsByBucket.get(bucket.bucket) ?? [],
     })),
     keyPolicies: keyPolicies

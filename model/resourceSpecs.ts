@@ -1,7 +1,6 @@
 // Every resource the program registers, as data: type token, logical name, parent and inputs, computed from the plan
 // alone. The components register exactly these specs (resources/registerSpecs.ts), and `npm run synth` renders them
 // without the Pulumi engine, so the render and the program cannot drift apart.
-import { mergedBucketPolicy, type BucketDocumentsArgs, type PlannedBucket } from "./bucketDocuments";
 import { tagKeys } from "./naming";
 import { toJson } from "./policy/document";
 import type { AssumeRoleExternalIds, AwsClientSettings } from "./awsSettings";
@@ -16,6 +15,7 @@ import {
 } from "./plan";
 import { keyIdSid, type KeyPolicyPlan } from "./keyPolicy";
 import { entryIdPrefixFor, type LegacyPrefix } from "./sharedDocuments/ownership";
+import type { PlannedBucket, StackPlan } from "./stackPlan";
 
 /** Another resource's output, with the value a real provider returns for it when that is known from the plan. */
 export interface SpecRef {
@@ -272,10 +272,9 @@ export function corsRuleArgs(rule: CorsRule): CorsRuleArgs {
 }
 
 /** One exclusive-mode bucket's whole policy and CORS configuration (ExclusiveBucketDocuments). */
-export function exclusiveBucketDocumentsSpecs(name: string, bucket: BucketDocumentsArgs): ResourceSpec[] {
+export function exclusiveBucketDocumentsSpecs(name: string, bucket: PlannedBucket): ResourceSpec[] {
   const parent: Parent = { name, type: componentTypes.exclusiveBucketDocuments };
-  const policy = mergedBucketPolicy(bucket);
-  const rules = bucket.contributions.flatMap((c) => c.corsRules);
+  const { policy, corsRules: rules } = bucket;
   return [
     ...(policy
       ? [
@@ -367,8 +366,9 @@ export function sharedBucketEntriesSpecs(
   plans: readonly IntegrationPlan[],
   context: SharedBucketContext,
 ): ResourceSpec[] {
-  const statements = bucket.contributions.flatMap((c) => c.statements);
-  const rules = bucket.contributions.flatMap((c) => c.corsRules);
+  // Shared mode has no baseline: the planned policy is exactly this stack's statements.
+  const statements = bucket.policy?.Statement ?? [];
+  const rules = bucket.corsRules;
   const document = { bucket: bucket.bucket, region: bucket.region };
   const namesRole = plans.filter(
     (plan) =>
@@ -438,14 +438,22 @@ export function keyPolicyEntriesSpecs(
     }));
 }
 
+/**
+ * The stack's writers of shared documents, at the top of the stack: per shared bucket its BucketPolicyEntries and
+ * BucketCorsEntries, per key the stack may edit its KeyPolicyEntries.
+ */
+export function sharedDocumentSpecs(stackPlan: StackPlan, context: SharedBucketContext): ResourceSpec[] {
+  return [
+    ...stackPlan.buckets
+      .filter((b) => b.policyMode === "shared")
+      .flatMap((bucket) => sharedBucketEntriesSpecs(bucket, stackPlan.plans, context)),
+    ...keyPolicyEntriesSpecs(stackPlan.keyPolicies, context),
+  ];
+}
+
 /** Every resource of the stack, components and their children, in the order the program registers them. */
-export function stackResourceSpecs(
-  plans: readonly IntegrationPlan[],
-  buckets: readonly PlannedBucket[],
-  stack: string,
-  context: SharedBucketContext,
-  keyPolicies: readonly KeyPolicyPlan[] = [],
-): ResourceSpec[] {
+export function stackResourceSpecs(stackPlan: StackPlan, context: SharedBucketContext): ResourceSpec[] {
+  const { plans, buckets, stackName: stack } = stackPlan;
   const specs: ResourceSpec[] = [];
   for (const plan of plans) {
     const name = plan.integration.name;
@@ -464,8 +472,6 @@ export function stackResourceSpecs(
     specs.push(component(componentTypes.exclusiveBucketDocuments, name, null));
     specs.push(...exclusiveBucketDocumentsSpecs(name, bucket));
   }
-  for (const bucket of buckets.filter((b) => b.policyMode === "shared"))
-    specs.push(...sharedBucketEntriesSpecs(bucket, plans, context));
-  specs.push(...keyPolicyEntriesSpecs(keyPolicies, context));
+  specs.push(...sharedDocumentSpecs(stackPlan, context));
   return specs;
 }

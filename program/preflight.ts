@@ -1,6 +1,5 @@
 // The checks that run before anything is registered, shared by the program and the offline render. They load no
 // Pulumi SDK, so that `npm run synth` from the plan starts fast; the live reads are passed in.
-import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import { ConfigError } from "../model/config";
 import { arnProblems } from "../model/policy/arnCatalog";
 import { actionsOf, unknownActions } from "../model/policy/catalog";
@@ -8,6 +7,7 @@ import { policyDocument, type PolicyDocument, type PolicyStatement } from "../mo
 import { PlanError, trustPolicy, type IntegrationPlan } from "../model/plan";
 import { canonicalStatement, parsePolicy, type LiveStatement } from "../model/sharedDocuments/merge";
 import { isUnderOwnerKey, migratedId, type LegacyPrefix } from "../model/sharedDocuments/ownership";
+import type { PlannedBucket } from "../model/stackPlan";
 import { vendorCatalogProblems } from "../model/vendors/catalogCheck";
 import type { VendorRegistry } from "../model/vendors/registry";
 
@@ -93,7 +93,7 @@ export async function assertExclusiveBucketsKeepLiveStatements(
 ): Promise<void> {
   const problems: string[] = [];
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {
-    const desired = mergedBucketPolicy(bucket)?.Statement ?? [];
+    const desired = bucket.policy?.Statement ?? [];
     const dropped = droppedLiveStatements(
       await livePolicyOf(bucket.bucket, bucket.region),
       bucket.bucket,

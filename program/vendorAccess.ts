@@ -14,10 +14,10 @@ import {
 import { ConfigError, parseStackConfig, type StackConfig, type VendorOptions } from "../model/config";
 import {
   componentTypes,
-  keyPolicyEntriesSpecs,
+  exclusiveBucketDocumentsName,
   legacyPrefixes,
   sharedBucketContextOf,
-  sharedBucketEntriesSpecs,
+  sharedDocumentSpecs,
 } from "../model/resourceSpecs";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { registerSpecs } from "../resources/registerSpecs";
@@ -71,7 +71,8 @@ async function deploy(config: StackConfig, options: DeployOptions): Promise<Vend
   const stackName = options.stack ?? pulumi.getStack();
   await assertVendorsMatchCatalog(config.vendors);
   const ownerKey = ownerKeyFor(pulumi.getOrganization(), pulumi.getProject(), stackName);
-  const { plans, buckets, keyPolicies } = planStack(config, stackName, ownerKey);
+  const stackPlan = planStack(config, stackName, ownerKey);
+  const { plans, buckets, keyPolicies } = stackPlan;
   await assertDocumentsMatchCatalog(plans);
   await assertCallerAccount(config.accountId);
   const legacy = legacyPrefixes(plans, stackName, ownerKey);
@@ -89,7 +90,7 @@ async function deploy(config: StackConfig, options: DeployOptions): Promise<Vend
   }
   // Exclusive buckets are written whole by the stack; shared ones entry by entry, one resource per document.
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive"))
-    new ExclusiveBucketDocuments(`bucket-${bucket.bucket}`, bucket);
+    new ExclusiveBucketDocuments(exclusiveBucketDocumentsName(bucket.bucket), bucket);
   if (buckets.some((b) => b.policyMode === "shared") && !config.coordination)
     void pulumi.log.warn(uncoordinatedWarning);
   const components = new Map<string, pulumi.Resource>(
@@ -98,16 +99,7 @@ async function deploy(config: StackConfig, options: DeployOptions): Promise<Vend
       integration.vendorIdentity,
     ]),
   );
-  const shared = buckets.filter((b) => b.policyMode === "shared");
-  const context = sharedBucketContextOf(config, ownerKey, legacy);
   // A key has one policy for all its buckets and integrations: one KeyPolicyEntries per key and stack.
-  registerSpecs(
-    [
-      ...shared.flatMap((bucket) => sharedBucketEntriesSpecs(bucket, plans, context)),
-      ...keyPolicyEntriesSpecs(keyPolicies, context),
-    ],
-    undefined,
-    components,
-  );
+  registerSpecs(sharedDocumentSpecs(stackPlan, sharedBucketContextOf(config, ownerKey, legacy)), undefined, components);
   return { handoffs, keyPolicyHandoffs: keyPolicyHandoffsOf(keyPolicies), trustPolicies };
 }

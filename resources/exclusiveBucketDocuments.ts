@@ -1,17 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { mergedBucketPolicy, type BucketDocumentsArgs } from "../model/bucketDocuments";
+import type { PlannedBucket } from "../model/stackPlan";
 import { toJson, type PolicyDocument } from "../model/policy/document";
 import type { CorsRule } from "../model/plan";
 import { componentTypes, exclusiveBucketDocumentsSpecs } from "../model/resourceSpecs";
 import { registerSpecs } from "./registerSpecs";
-
-export {
-  mergedBucketPolicy,
-  type BucketContribution,
-  type BucketDocumentsArgs,
-  type PlannedBucket,
-} from "../model/bucketDocuments";
 
 /**
  * One bucket's whole policy and CORS configuration, owned by this stack (`bucketPolicyMode: exclusive`): the
@@ -22,10 +15,10 @@ export class ExclusiveBucketDocuments extends pulumi.ComponentResource {
   readonly policy?: PolicyDocument;
   readonly corsRules: CorsRule[];
 
-  constructor(name: string, args: BucketDocumentsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PlannedBucket, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.exclusiveBucketDocuments, name, {}, opts);
-    this.policy = mergedBucketPolicy(args);
-    this.corsRules = args.contributions.flatMap((c) => c.corsRules);
+    this.policy = args.policy;
+    this.corsRules = args.corsRules;
     registerSpecs(exclusiveBucketDocumentsSpecs(name, args), this);
     this.registerOutputs({ policy: this.policy && toJson(this.policy), corsRules: this.corsRules });
   }

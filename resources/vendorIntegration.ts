@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { asRunError } from "../program/engineErrors";
 import type { AssumeRoleExternalIds, AwsClientSettings } from "../model/awsSettings";
-import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import {
   ConfigError,
   externalIdProblem,
@@ -16,6 +15,7 @@ import { iamLimits } from "../model/limits";
 import { ownerKeyFor } from "../model/sharedDocuments/ownership";
 import { builtInVendors, VendorRegistry, type AccessLevel, type AuthMode, type VendorProfile } from "../model/vendors";
 import { BucketGrant } from "./bucketGrant";
+import { plannedBucket } from "../model/stackPlan";
 import { registerSpecs } from "./registerSpecs";
 import { VendorIdentity } from "./vendorIdentity";
 import { buildHandoff, type Handoff as HandoffOf } from "../model/handoff";
@@ -158,15 +158,14 @@ function registerOwnEntries(
   parent: VendorIntegration,
 ): void {
   for (const grant of plan.buckets) {
-    const bucket: PlannedBucket = {
+    // Throws when the statements alone exceed S3's 20 KB; the provider checks the live merge again when it writes.
+    const bucket = plannedBucket({
       bucket: grant.bucket.name,
       region: grant.bucket.region,
       policyMode: "shared",
       contributions: [{ owner: plan.integration.name, statements: grant.statements, corsRules: grant.corsRules }],
       baselineStatements: [],
-    };
-    // Throws when the statements alone exceed S3's 20 KB; the provider checks the live merge again when it writes.
-    mergedBucketPolicy(bucket);
+    });
     // Named after the component and parented by it: two integrations on one bucket never share a resource.
     const context = { ownerKey, legacy: [], aws: aws.settings, awsExternalIds: aws.externalIds };
     const specs = sharedBucketEntriesSpecs(bucket, [plan], context).map((spec) => ({

@@ -1,5 +1,4 @@
 // Builds the synth render: what `pulumi up` would create, with every secret replaced by "[secret]".
-import { mergedBucketPolicy, type PlannedBucket } from "../model/bucketDocuments";
 import type { BucketPolicyMode, StackConfig } from "../model/config";
 import { buildHandoff } from "../model/handoff";
 import type { KeyPolicyPlan } from "../model/keyPolicy";
@@ -10,7 +9,7 @@ import { hasBucketSide, legacyPrefixes, sharedBucketContextOf } from "../model/r
 import { ownerKeyFor, selfManagedOrganization } from "../model/sharedDocuments/ownership";
 import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
 import type { VendorAccessOutputs } from "../program/vendorAccess";
-import { planStack } from "../model/stackPlan";
+import { planStack, type PlannedBucket } from "../model/stackPlan";
 import {
   assertDocumentsMatchCatalog,
   assertExclusiveBucketsKeepLiveStatements,
@@ -176,7 +175,8 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
   // Offline there is no backend: the organisation is a self-managed backend's, as under the mocks.
   const ownerKey = ownerKeyFor(selfManagedOrganization, stackFile.project, stackFile.stack);
   await assertVendorsMatchCatalog(config.vendors);
-  const { plans, buckets, keyPolicies } = planStack(config, stackFile.stack, ownerKey);
+  const stackPlan = planStack(config, stackFile.stack, ownerKey);
+  const { plans, buckets, keyPolicies } = stackPlan;
   await assertDocumentsMatchCatalog(plans);
   assertSameAccount(options.callerAccountId ?? config.accountId, config.accountId);
   const legacy = legacyPrefixes(plans, stackFile.stack, ownerKey);
@@ -186,7 +186,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     legacy,
     async (bucket) => options.liveBucketPolicies?.[bucket],
   );
-  const rendered = renderSpecs(plans, buckets, stackFile, sharedBucketContextOf(config, ownerKey, legacy), keyPolicies);
+  const rendered = renderSpecs(stackPlan, stackFile, sharedBucketContextOf(config, ownerKey, legacy));
   const violations = await validateResources(
     rendered.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props })),
     packOptions(config, stackFile, options),
@@ -252,10 +252,8 @@ function renderBucket(
     name: bucket.bucket,
     region: bucket.region,
     policyMode: bucket.policyMode,
-    policy: mergedBucketPolicy(bucket) ?? null,
-    cors: bucket.contributions.some((c) => c.corsRules.length > 0)
-      ? bucket.contributions.flatMap((c) => c.corsRules)
-      : null,
+    policy: bucket.policy ?? null,
+    cors: bucket.corsRules.length > 0 ? bucket.corsRules : null,
     foreignContent: shared ? "preserved" : "replaced",
     ownedBy: {
       sidPrefixes: grants.filter(({ grant }) => grant.statements.length > 0).map(({ plan }) => plan.sidPrefix),

@@ -1,8 +1,5 @@
 // Renders resource specs (model/resourceSpecs.ts) as the engine would receive them: references resolved to the
 // values the plan knows, secrets noted so that the render can redact them.
-import type { PlannedBucket } from "../model/bucketDocuments";
-import type { IntegrationPlan } from "../model/plan";
-import type { KeyPolicyPlan } from "../model/keyPolicy";
 import {
   isSpecConcat,
   isSpecRef,
@@ -12,6 +9,7 @@ import {
   type SharedBucketContext,
   type SpecValue,
 } from "../model/resourceSpecs";
+import type { StackPlan } from "../model/stackPlan";
 
 export interface RenderedResource {
   type: string;
@@ -86,14 +84,12 @@ export interface StackName {
 
 /** Every resource of the stack, rendered; `secretValues` holds every plain value that was secret. */
 export function renderSpecs(
-  plans: readonly IntegrationPlan[],
-  buckets: readonly PlannedBucket[],
+  stackPlan: StackPlan,
   stack: StackName,
   context: SharedBucketContext,
-  keyPolicies: readonly KeyPolicyPlan[] = [],
 ): { resources: RenderedSpec[]; secretValues: Set<string> } {
   const secretValues = new Set<string>();
-  const specs = stackResourceSpecs(plans, buckets, stack.stack, context, keyPolicies);
+  const specs = stackResourceSpecs(stackPlan, context);
   const byKey = new Map(specs.filter((spec) => !spec.custom).map((spec) => [`${spec.type}::${spec.name}`, spec]));
   const resources = specs.map((spec) => renderSpec(spec, secretValues, urnOf(stack, spec, byKey)));
   return { resources, secretValues };

@@ -2,11 +2,10 @@
 // proof of that integration must fail on exactly the request the mistake opens.
 import { strict as assert } from "node:assert";
 import { accessPointArn } from "../../model/arns";
-import { mergedBucketPolicy } from "../../resources/exclusiveBucketDocuments";
 import { parseStackConfig } from "../../model/config";
 import type { PolicyDocument, PolicyStatement } from "../../model/policy/document";
 import { trustPolicy } from "../../model/plan";
-import { planStack } from "../../model/stackPlan";
+import { mergedBucketPolicy, planStack } from "../../model/stackPlan";
 import {
   assumedKeyPolicy,
   checkPassed,

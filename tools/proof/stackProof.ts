@@ -1,5 +1,4 @@
 // Prove every integration of a validated stack config on the documents the program would render.
-import { mergedBucketPolicy } from "../../resources/exclusiveBucketDocuments";
 import type { StackConfig } from "../../model/config";
 import type { PolicyDocument } from "../../model/policy/document";
 import { generatedExternalIdLength, trustPolicy } from "../../model/plan";
@@ -33,9 +32,7 @@ export async function proveStack(
   const keyPolicyDocuments = new Map<string, PolicyDocument>(
     keys.map((key) => [key, assumedKeyPolicy(key, keyPolicies.find((k) => k.keyArn === key)?.statements ?? [])]),
   );
-  const bucketPolicies = new Map<string, PolicyDocument | undefined>(
-    buckets.map((b) => [b.bucket, mergedBucketPolicy(b)]),
-  );
+  const bucketPolicies = new Map<string, PolicyDocument | undefined>(buckets.map((b) => [b.bucket, b.policy]));
   const proofs: IntegrationProof[] = [];
   for (const plan of plans) {
     const configured = plan.integration.externalId;
