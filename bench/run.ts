@@ -1,4 +1,4 @@
-// `npm run bench`: how the program's cost grows with vendors and buckets, against a raw baseline (issue 6).
+// `npm run bench`: how the program's cost grows with vendors and buckets, against a raw baseline (README, "Benchmark").
 // Every measurement runs in its own child process; every ratio compares figures of this one run.
 // Prints the table, writes bench/results.json and regenerates the README's benchmark region from it.
 import { spawnSync } from "node:child_process";

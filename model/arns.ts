@@ -33,7 +33,7 @@ export function accessPointArn(region: string, accountId: string, name: string):
   return build({ partition: partitionOf(region), service: "s3", region, accountId, resource: `accesspoint/${name}` });
 }
 
-/** Objects through an access point: `.../accesspoint/NAME/object/PREFIX*` (the Isahit seed's `accesspoint/NAME/*` is wrong). */
+/** Objects through an access point: `.../accesspoint/NAME/object/PREFIX*` (Isahit's instructions write `accesspoint/NAME/*`: docs/vendors/isahit.md). */
 export function accessPointObjectsArn(region: string, accountId: string, name: string, prefix = ""): string {
   return `${accessPointArn(region, accountId, name)}/object/${prefix}*`;
 }

@@ -129,7 +129,7 @@ export class ConfigError extends VendorAccessError {
   }
 }
 
-// S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules"); the Aquarium seed's example_bucket_name fails them.
+// S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules"); Aquarium's example_bucket_name fails them (docs/vendors/aquarium.md).
 function bucketNameProblem(name: string): string | undefined {
   if (name.length < s3Limits.bucketNameMinChars || name.length > s3Limits.bucketNameMaxChars)
     return `must be ${s3Limits.bucketNameMinChars} to ${s3Limits.bucketNameMaxChars} characters`;

@@ -11,7 +11,7 @@ export interface HandoffBucket<V> {
   kmsKeyArn?: string;
 }
 
-/** Exactly what the vendor needs back from the customer (VENDORS.md, "Handoff"). Secrets stay Pulumi secrets. */
+/** Exactly what the vendor needs back from the customer (docs/vendors/, "What we do" of each vendor). Secrets stay Pulumi secrets. */
 export interface Handoff<V> {
   vendor: string;
   roleArn?: V;

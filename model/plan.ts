@@ -211,7 +211,7 @@ function statementGroups(actions: ActionSet, targets: readonly Target[], account
 const kmsContextCharsPerStatement = 256;
 
 /**
- * KMS only through S3 in the key's own region (VENDORS.md: prefer kms:ViaService) and only for the objects of the
+ * KMS only through S3 in the key's own region (docs/vendors/deeplake.md) and only for the objects of the
  * buckets and prefixes the grant covers (the encryption context S3 sends). One statement per region while its
  * context values fit, listing those buckets' keys; buckets sorted by key then name, so that a key's buckets sit
  * together and Sids survive config reordering. A statement pairs its keys with its contexts freely: that reaches no

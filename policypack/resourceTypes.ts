@@ -24,7 +24,7 @@ export const s3BucketPolicy = "aws:s3/bucketPolicy:BucketPolicy";
 export const s3AccessPoint = "aws:s3/accessPoint:AccessPoint";
 /** The token the AWS provider really registers for `aws.s3control.AccessPointPolicy`. */
 export const s3controlAccessPointPolicy = "aws:s3control/accessPointPolicy:AccessPointPolicy";
-/** The spelling issue 3 uses; no provider registers it today, but a resource of that type is inspected all the same. */
+/** An `aws:s3` spelling of the same resource: no provider registers it today, but a resource of that type is inspected all the same. */
 export const s3AccessPointPolicy = "aws:s3/accessPointPolicy:AccessPointPolicy";
 export const kmsKey = "aws:kms/key:Key";
 export const kmsKeyPolicy = "aws:kms/keyPolicy:KeyPolicy";

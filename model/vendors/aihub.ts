@@ -11,7 +11,7 @@ export const aihub = defineVendor({
     default: "read-write",
     levels: {
       read: { bucket: ["s3:ListBucket"], object: ["s3:GetObject", "s3:GetObjectVersion"], kms: ["kms:Decrypt"] },
-      // The seed's list, minus s3:PutObjectVersion, which is not an IAM action (see the IAM catalog).
+      // AI Hub's list, minus s3:PutObjectVersion, which is not an IAM action (docs/vendors/aihub.md).
       "read-write": {
         bucket: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
         object: [

@@ -1,6 +1,6 @@
 import { defineVendor } from "./define";
 
-// The seed's KMS statement writes kms:ReEncrypt* and kms:GenerateDataKey*. Through S3 a reader needs only
+// Activeloop's KMS statement writes kms:ReEncrypt* and kms:GenerateDataKey* (docs/vendors/deeplake.md). Through S3 a reader needs only
 // kms:Decrypt and a writer kms:GenerateDataKey, plus kms:Decrypt for multipart uploads (Amazon S3 User Guide,
 // "Using server-side encryption with AWS KMS keys (SSE-KMS)", permissions): nothing else is ever called with the key.
 const kmsRead = ["kms:Decrypt"];
@@ -23,7 +23,7 @@ export const deeplake = defineVendor({
         object: ["s3:GetObject"],
         kms: kmsRead,
       },
-      // The seed's KMS variant grants s3:*Object* (50 actions); we keep the three object actions it means.
+      // Activeloop's KMS variant grants s3:*Object* (50 actions); we keep the three object actions it means.
       "read-write": {
         bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
         object: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
@@ -31,7 +31,7 @@ export const deeplake = defineVendor({
       },
     },
   },
-  // The seed's trust policy has no ExternalId condition: we generate one and hand it off.
+  // Activeloop's trust policy has no ExternalId condition: we generate one and hand it off.
   auth: { default: "role", modes: { role: { externalId: "generated" } } },
   handoff: ["roleArn", "externalId"],
 });

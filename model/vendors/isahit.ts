@@ -5,7 +5,7 @@ export const isahit = defineVendor({
   id: "isahit",
   displayName: "Isahit Lab",
   instructions: 'Isahit Lab: "AWS S3 Integration"',
-  // No default: the seed's text says 999888496268 and its JSON says 090680223052. Ask Isahit, set it in config.
+  // No default: Isahit's text says 999888496268, its JSON 090680223052 (docs/vendors/isahit.md). Set it in config.
   // Both accounts the instructions name, for the policy pack's check of trusted principals.
   knownPrincipals: ["999888496268", "090680223052"],
   principalKinds: ["account", "role"],

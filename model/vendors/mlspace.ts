@@ -33,7 +33,7 @@ export const mlspace = defineVendor({
   access: {
     default: "read-write",
     levels: {
-      // The seed's own check, s3.list_objects, needs s3:ListBucket, which none of its policies grant.
+      // MLSpace's own check, s3.list_objects, needs s3:ListBucket, which none of its policies grant (docs/vendors/mlspace.md).
       read: { bucket: ["s3:ListBucket"], object: ["s3:GetObject"], kms: ["kms:Decrypt"] },
       "read-write": {
         bucket: ["s3:ListBucket"],

@@ -1,5 +1,5 @@
 // Rule 1: an Allow statement lists its actions exactly. A wildcard grants every matching action, including
-// the ones AWS adds later: the Deep Lake seed's `s3:*Object*` already expands to 50 actions.
+// the ones AWS adds later: Deep Lake's instructions' `s3:*Object*` already expands to 50 actions.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { documentRule } from "../defineRule";
 import { accountIds } from "../packConfig";
@@ -35,7 +35,7 @@ export const noWildcardActions: ResourceValidationPolicy = documentRule({
   description:
     "Allow statements name every action exactly: no `*` or `?` in an action (`*`, `s3:*`, `s3:Get*`, `*Object*`, `kms:ReEncrypt*`).",
   details:
-    "A wildcard grants every matching action, including actions AWS adds later; the Deep Lake seed's `s3:*Object*` is 50 actions. " +
+    "A wildcard grants every matching action, including actions AWS adds later; the `s3:*Object*` in Deep Lake's instructions is 50 actions. " +
     "Contested, accepted: the AWS default key policy statement (a key policy giving `kms:*` to the root of one of `accountIds`, no condition), " +
     "because it delegates the key to IAM in your own account.",
   enforcementLevel: "mandatory",

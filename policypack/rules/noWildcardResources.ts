@@ -44,7 +44,7 @@ export const noWildcardResources: ResourceValidationPolicy = documentRule({
   details:
     "Allowed: a wildcard only in the object key of a literal bucket (`arn:aws:s3:::data/*`, `arn:aws:s3:::data/exports/*`) or of a literal " +
     'access point\'s object path (`…:accesspoint/NAME/object/PREFIX*`); `Resource: "*"` in a KMS key policy (it means the key). ' +
-    "`${*}` is IAM's escaped literal asterisk. Contested, accepted: `accesspoint/NAME/*` (the Isahit seed's form; objects are the only " +
+    "`${*}` is IAM's escaped literal asterisk. Contested, accepted: `accesspoint/NAME/*` (the form in Isahit's instructions; objects are the only " +
     'resources under an access point, so it names one access point\'s objects) and `"*"` for actions the IAM catalog lists with no ' +
     "resource type (`s3:ListAllMyBuckets`): there is no narrower way to grant them, and the action names are visible to the other rules.",
   description:

@@ -99,7 +99,7 @@ describe("config", () => {
         'integrations[0].buckets[1].name: "Ground_Truth" is not a valid S3 bucket name',
       ],
       [
-        "the seed's example bucket name",
+        "Aquarium's example bucket name",
         stackConfig([aquarium({ buckets: [{ name: "example_bucket_name", region: "us-west-2" }] })]),
         'integrations[0].buckets[0].name: "example_bucket_name" is not a valid S3 bucket name',
       ],
@@ -136,7 +136,7 @@ describe("config", () => {
         'integrations[0].principal: "arn:aws:iam::444455556666:role/x" must be an account',
       ],
       [
-        "a missing principal where the seed names none",
+        "a missing principal where the vendor names none",
         stackConfig([aquarium({ principal: undefined })]),
         "integrations[0].principal: aquarium has no default principal",
       ],

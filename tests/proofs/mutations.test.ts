@@ -102,7 +102,7 @@ describe("the proofs catch a broken document", () => {
     assert.deepEqual(await failures(input), ["s3:PutObject [object in prefix] Allowed"]);
   });
 
-  it("the seed's s3:*Object* instead of the exact object actions", async () => {
+  it("Deep Lake's s3:*Object* instead of the exact object actions", async () => {
     const input = proofInput(integration("deeplake"), await sampleWith("s3:PutObjectAcl"));
     statement(input.plan.permissionPolicies[0], "ObjectAccess").Action = ["s3:*Object*"];
     const failed = await failures(input);

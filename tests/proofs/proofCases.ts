@@ -52,7 +52,7 @@ function rawConfig(
       ...(kms ? { kmsKeyArn: keyArn(region, index) } : {}),
     })),
   };
-  // A profile's default principal (Deep Lake's seed role) is proven as it ships, not replaced.
+  // A profile's default principal (Deep Lake's backend role) is proven as it ships, not replaced.
   const usesDefault = principalKind === "role" && profile.defaultPrincipal !== undefined;
   if (principalKind && !usesDefault) integration.principal = principalFor(profile, principalKind);
   if (mode.externalId === "vendor-issued") integration.externalId = vendorIssuedExternalId;

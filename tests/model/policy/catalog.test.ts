@@ -21,7 +21,7 @@ const aihubStack = {
 };
 
 describe("model/policy/catalog: actions against the IAM catalog", () => {
-  it("rejects the AI Hub seed's s3:PutObjectVersion, which is not an IAM action", async () => {
+  it("rejects AI Hub's s3:PutObjectVersion, which is not an IAM action", async () => {
     assert.deepEqual(await unknownActions(["s3:PutObject", "s3:PutObjectVersion", "s3:GetObjectVersion"]), [
       "s3:PutObjectVersion",
     ]);

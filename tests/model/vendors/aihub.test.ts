@@ -16,7 +16,7 @@ const readWrite = [
 ];
 
 describe("vendors/aihub", () => {
-  it("lists the seed's permissions without s3:PutObjectVersion, which is not an IAM action", () => {
+  it("lists AI Hub's permissions without s3:PutObjectVersion, which is not an IAM action", () => {
     const actions = aihub.access.levels["read-write"]!;
     assert.deepEqual([...actions.object], readWrite);
     assert.deepEqual([...actions.bucket], ["s3:ListBucket", "s3:ListBucketMultipartUploads"]);

@@ -10,7 +10,7 @@ const integration = (buckets: Record<string, unknown>[]) => ({
 });
 
 describe("vendors/aquarium", () => {
-  it("grants exactly s3:GetObject, read-only, with no default principal (VENDORS.md)", () => {
+  it("grants exactly s3:GetObject, read-only, with no default principal (docs/vendors/aquarium.md)", () => {
     assert.deepEqual(Object.keys(aquarium.access.levels), ["read"]);
     assert.deepEqual(aquarium.access.levels.read, { bucket: [], object: ["s3:GetObject"], kms: ["kms:Decrypt"] });
     assert.equal(aquarium.defaultPrincipal, undefined);

@@ -5,7 +5,7 @@ import { documentProp, onlyOfType, runProgram, stackConfig } from "../../helpers
 const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 describe("vendors/deeplake", () => {
-  it("lists the seed's actions exactly, never s3:*Object*, and only the KMS actions S3 calls for SSE-KMS", () => {
+  it("lists Activeloop's actions exactly, never s3:*Object*, and only the KMS actions S3 calls for SSE-KMS", () => {
     assert.deepEqual(deeplake.access.levels["read-write"], {
       bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
       object: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],

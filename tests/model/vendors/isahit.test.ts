@@ -14,7 +14,7 @@ const integration = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe("vendors/isahit", () => {
-  it("lists ListBucket and GetObject, the seed's CORS defaults, an access point, and no default principal", () => {
+  it("lists ListBucket and GetObject, the CORS defaults of Isahit's instructions, an access point, and no default principal", () => {
     assert.deepEqual(isahit.access.levels.read, {
       bucket: ["s3:ListBucket"],
       object: ["s3:GetObject"],
@@ -26,7 +26,7 @@ describe("vendors/isahit", () => {
       headers: ["*"],
     });
     assert.equal(isahit.accessPoint, true);
-    assert.equal(isahit.defaultPrincipal, undefined, "the seed names two different accounts");
+    assert.equal(isahit.defaultPrincipal, undefined, "its instructions name two different accounts");
   });
 
   it("trusts Isahit with its ExternalId and grants the bucket and the access point's object path, scoped to the prefix", async () => {
@@ -62,7 +62,7 @@ describe("vendors/isahit", () => {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    assert.equal(accessPoint.props.vpcConfiguration, undefined, "internet origin, as the seed asks");
+    assert.equal(accessPoint.props.vpcConfiguration, undefined, "internet origin, as Isahit asks");
     const apPolicy = JSON.parse(accessPoint.props.policy as string);
     assert.deepEqual(
       apPolicy.Statement.map((s: { Resource: string[] }) => s.Resource),

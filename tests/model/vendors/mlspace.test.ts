@@ -14,7 +14,7 @@ const integration = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe("vendors/mlspace", () => {
-  it("grants the seed's read-write actions plus the s3:ListBucket its own check needs; read is GetObject only", () => {
+  it("grants MLSpace's read-write actions plus the s3:ListBucket its own check needs; read is GetObject only", () => {
     assert.deepEqual(mlspace.access.levels["read-write"]?.object, [
       "s3:GetObject",
       "s3:PutObject",

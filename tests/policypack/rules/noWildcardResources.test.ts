@@ -118,7 +118,7 @@ describe("policypack rule no-wildcard-resources", () => {
   });
 
   describe("contested cases, accepted (policypack/README.md, Contested decisions)", () => {
-    it("accepts the Isahit seed's accesspoint/NAME/*: one literal access point's objects", async () => {
+    it("accepts Isahit's accesspoint/NAME/*: one literal access point's objects", async () => {
       await assertNoResourceViolations(noWildcardResources, managedPolicy({ Statement: grant(`${accessPointArn}/*`) }));
       await assertNoResourceViolations(
         noWildcardResources,
