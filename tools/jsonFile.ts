@@ -5,9 +5,27 @@ import { closeSync, openSync, writeSync } from "node:fs";
 /** The same bytes as `JSON.stringify(value, null, 2)` plus a newline, written a top-level member at a time. */
 export function writeJsonFile(path: string, value: unknown, depth = 2): void {
   const fd = openSync(path, "w");
+  // Pieces are gathered into writes of about a megabyte: one system call per piece costs more than the rest.
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = () => {
+    writeSync(fd, pending.join(""));
+    pending = [];
+    pendingLength = 0;
+  };
   try {
-    writePretty((text) => writeSync(fd, text), value, "", depth);
-    writeSync(fd, "\n");
+    writePretty(
+      (text) => {
+        pending.push(text);
+        pendingLength += text.length;
+        if (pendingLength >= 1 << 20) flush();
+      },
+      value,
+      "",
+      depth,
+    );
+    pending.push("\n");
+    flush();
   } finally {
     closeSync(fd);
   }
