@@ -91,7 +91,7 @@ export function peerSummary(results: BenchResults): string[] {
     ...(results.peerNote ? [results.peerNote] : []),
     ...(cold
       ? [
-          `Cold start of \`npm run synth -- --stack dev\` (spawn to exit, transpile-only, npm's own start not counted): ${seconds(cold.medianMs)} median of ${cold.runsMs.length} (target < ${seconds(cold.target)}: ${verdict(cold.medianMs === undefined ? undefined : cold.medianMs < cold.target)}).`,
+          `Cold start of \`npm run synth -- --stack dev\` (spawn to exit, ts-node --swc, transpile-only, npm's own start not counted): ${seconds(cold.medianMs)} median of ${cold.runsMs.length} (target < ${seconds(cold.target)}: ${verdict(cold.medianMs === undefined ? undefined : cold.medianMs < cold.target)}).`,
         ]
       : []),
   ];
