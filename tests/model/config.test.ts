@@ -2,19 +2,9 @@ import * as assert from "node:assert/strict";
 import { ConfigError, parseStackConfig } from "../../model/config";
 import { builtInVendors } from "../../model/vendors";
 import { stackConfig, testAccount } from "../helpers/program";
+import { configProblemsOf } from "../helpers/configProblems";
 
 const kmsKey = (region: string) => `arn:aws:kms:${region}:${testAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-
-/** The problems a config produces, or [] if it is valid. */
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
-    return error.problems;
-  }
-}
 
 const aquarium = (overrides: Record<string, unknown> = {}) => ({
   name: "aquarium-labels",
@@ -308,7 +298,7 @@ describe("config", () => {
     ];
     for (const [what, raw, expected] of cases) {
       it(`reports ${what}`, () => {
-        const problems = problemsOf(raw);
+        const problems = configProblemsOf(raw);
         assert.ok(
           problems.some((p) => p.startsWith(expected) || p.includes(expected)),
           `expected a problem containing ${JSON.stringify(expected)}, got:\n${problems.join("\n")}`,
@@ -317,7 +307,7 @@ describe("config", () => {
     }
 
     it("reports every problem at once, not just the first", () => {
-      const problems = problemsOf(
+      const problems = configProblemsOf(
         stackConfig(
           [
             aquarium({ buckets: [{ name: "Ground_Truth", region: "mars-1", prefix: "/x" }] }),

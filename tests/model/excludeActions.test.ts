@@ -1,10 +1,11 @@
 // excludeActions narrows a vendor's action set per integration: it never adds, and a wrong entry names the valid ones.
 import * as assert from "node:assert/strict";
-import { ConfigError, parseStackConfig } from "../../model/config";
+import { parseStackConfig } from "../../model/config";
 import { planIntegration } from "../../model/plan";
 import { checkPassed } from "../../tools/proof/integrationProof";
 import { proveStack } from "../../tools/proof/stackProof";
 import { stackConfig } from "../helpers/program";
+import { configProblemsOf } from "../helpers/configProblems";
 
 const aihub = (excludeActions: unknown, overrides: Record<string, unknown> = {}) => ({
   name: "aihub-docs",
@@ -15,16 +16,6 @@ const aihub = (excludeActions: unknown, overrides: Record<string, unknown> = {})
   buckets: [{ name: "contracts", region: "us-east-1", prefix: "inbox/" }],
   ...overrides,
 });
-
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
-    return error.problems;
-  }
-}
 
 const aihubReadWrite =
   "s3:ListBucket, s3:ListBucketMultipartUploads, s3:AbortMultipartUpload, s3:DeleteObject, s3:DeleteObjectVersion, " +
@@ -73,20 +64,20 @@ describe("excludeActions", () => {
   });
 
   it("reports an action the vendor does not have, naming the valid ones and the key path", () => {
-    assert.deepEqual(problemsOf(stackConfig([aihub(["s3:PutObjectAcl", "s3:PutBucketPolicy"])])), [
+    assert.deepEqual(configProblemsOf(stackConfig([aihub(["s3:PutObjectAcl", "s3:PutBucketPolicy"])])), [
       `integrations[0].excludeActions[1]: "s3:PutBucketPolicy": not in aihub's read-write set (valid: ${aihubReadWrite})`,
     ]);
   });
 
   it("judges against the integration's access level, not the vendor's widest", () => {
-    const problems = problemsOf(stackConfig([aihub(["s3:PutObjectAcl"], { access: "read" })]));
+    const problems = configProblemsOf(stackConfig([aihub(["s3:PutObjectAcl"], { access: "read" })]));
     assert.deepEqual(problems, [
       'integrations[0].excludeActions[0]: "s3:PutObjectAcl": not in aihub\'s read set (valid: s3:ListBucket, s3:GetObject, s3:GetObjectVersion, kms:Decrypt)',
     ]);
   });
 
   it("rejects wildcards, non-strings and excluding every S3 action", () => {
-    const problems = problemsOf(
+    const problems = configProblemsOf(
       stackConfig([
         {
           name: "aquarium-labels",

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, parseConfigMap, secretPathsPredicate } from "../../model/config";
+import { parseConfigMap, secretPathsPredicate } from "../../model/config";
 import { loadStackFile, stackConfigOf } from "../../tools/stackFile";
+import { configProblemsOf } from "../helpers/configProblems";
 
 const isahit = {
   name: "isahit-annotation",
@@ -16,16 +17,6 @@ const aquarium = {
   buckets: [{ name: "images", region: "us-east-1" }],
 };
 
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
-
 const configMap = (extra: Record<string, string> = {}) => ({
   "vendor-access:accountId": "111122223333",
   "vendor-access:integrations": JSON.stringify([aquarium, isahit]),
@@ -34,7 +25,7 @@ const configMap = (extra: Record<string, string> = {}) => ({
 
 describe("secrets never silently in plain text", () => {
   it("rejects a vendor-issued ExternalId given in plain text, with the command that fixes it", () => {
-    const problems = problemsOf(() => parseConfigMap(configMap(), secretPathsPredicate([])));
+    const problems = configProblemsOf(() => parseConfigMap(configMap(), secretPathsPredicate([])));
     assert.deepEqual(problems, [
       "integrations[1].externalId: an ExternalId in plain text; make it a secret with `pulumi config set --secret --path 'vendor-access:integrations[1].externalId' <value>` (or mark an example stack with vendor-access:example: true)",
     ]);
@@ -48,7 +39,7 @@ describe("secrets never silently in plain text", () => {
   });
 
   it("a secret elsewhere does not cover it", () => {
-    const problems = problemsOf(() =>
+    const problems = configProblemsOf(() =>
       parseConfigMap(configMap(), secretPathsPredicate(["vendor-access:integrations[0].principal"])),
     );
     assert.equal(problems.length, 1);
@@ -56,7 +47,7 @@ describe("secrets never silently in plain text", () => {
   });
 
   it("applies to the deployer's own assume-role ExternalId", () => {
-    const problems = problemsOf(() =>
+    const problems = configProblemsOf(() =>
       parseConfigMap(
         configMap({
           "vendor-access:integrations": JSON.stringify([aquarium]),
@@ -82,7 +73,7 @@ describe("secrets never silently in plain text", () => {
     assert.equal(stackConfigOf(dev).example, true);
     assert.equal(stackConfigOf(loadStackFile({ stack: "prod" })).example, true);
     const { "vendor-access:example": _marker, ...unmarked } = dev.config;
-    const problems = problemsOf(() => parseConfigMap(unmarked, secretPathsPredicate(dev.secretPaths)));
+    const problems = configProblemsOf(() => parseConfigMap(unmarked, secretPathsPredicate(dev.secretPaths)));
     assert.deepEqual(
       problems.map((p) => p.split(":")[0]),
       ["integrations[3].externalId", "integrations[4].externalId"],

@@ -8,6 +8,7 @@ import { proveStack } from "../../tools/proof/stackProof";
 import type { Render } from "../../tools/render";
 import { loadStackFile, type StackFile } from "../../tools/stackFile";
 import { renderStackFile, stackConfig } from "../helpers/program";
+import { configProblemsOf } from "../helpers/configProblems";
 
 const fixture = join(__dirname, "../fixtures/config-vendor.yaml");
 
@@ -29,16 +30,6 @@ const acmeEval = {
   externalId: "acme-issued-0001",
   buckets: [{ name: "eval-images", region: "eu-west-1", prefix: "batch-7/" }],
 };
-
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
-    return error.problems;
-  }
-}
 
 /** Render a stack file; the program is run per call, as the engine would run index.ts once per stack. */
 const render = (stackFile: StackFile) => renderStackFile(stackFile);
@@ -120,7 +111,7 @@ describe("vendors defined in stack config", () => {
     );
     assert.deepEqual(config.integrations[0].excludeActions, ["kms:Decrypt"]);
     assert.deepEqual(
-      problemsOf(stackConfig([{ ...acmeEval, excludeActions: ["s3:PutObject"] }], { vendors: [acmeLabel] })),
+      configProblemsOf(stackConfig([{ ...acmeEval, excludeActions: ["s3:PutObject"] }], { vendors: [acmeLabel] })),
       [
         'integrations[0].excludeActions[0]: "s3:PutObject": not in acme-label\'s read set (valid: s3:ListBucket, s3:GetObject, kms:Decrypt)',
       ],
@@ -129,7 +120,7 @@ describe("vendors defined in stack config", () => {
 
   describe("validation, as strict as for built-in vendors", () => {
     it("names every bad key path of every definition at once, and the integrations that use them", () => {
-      const problems = problemsOf(
+      const problems = configProblemsOf(
         stackConfig([acmeEval, { ...acmeEval, name: "other", vendor: "nobody" }], {
           vendors: [
             {
@@ -159,7 +150,7 @@ describe("vendors defined in stack config", () => {
     });
 
     it("lists config-defined vendors in the unknown-vendor message", () => {
-      assert.deepEqual(problemsOf(stackConfig([{ ...acmeEval, vendor: "acme" }], { vendors: [acmeLabel] })), [
+      assert.deepEqual(configProblemsOf(stackConfig([{ ...acmeEval, vendor: "acme" }], { vendors: [acmeLabel] })), [
         `integrations[0].vendor: "acme" is not a known vendor (known: ${[...builtInVendors.map((v) => v.id), "acme-label"].join(", ")})`,
       ]);
     });
