@@ -90,7 +90,7 @@ function registerBucketGrant(plan: IntegrationPlan, grant: BucketGrantPlan): voi
   }
 }
 
-function registerBucketDocuments(bucket: PlannedBucket): void {
+function registerExclusiveBucketDocuments(bucket: PlannedBucket): void {
   const name = `bucket-${bucket.bucket}`;
   if (bucket.policy)
     new aws.s3.BucketPolicy(`${name}-policy`, {
@@ -112,7 +112,7 @@ export async function registerRawResources(config: StackConfig, stackName: strin
   const { plans, buckets, keyPolicies, ownerKey } = planStack(config, stackName);
   for (const plan of plans) registerIdentity(plan, stackName);
   for (const plan of plans) for (const grant of plan.buckets) registerBucketGrant(plan, grant);
-  for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerBucketDocuments(bucket);
+  for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) registerExclusiveBucketDocuments(bucket);
   // Shared mode: the stack writes its own statements and rules, one resource per bucket document.
   for (const bucket of buckets.filter((b) => b.policyMode === "shared")) {
     const where = { bucket: bucket.bucket, region: bucket.region, ownerKey };

@@ -149,7 +149,7 @@ export function integrationActions(integration: IntegrationConfig): ActionSet {
 
 /**
  * What a plan holds in place of an ExternalId known only at deployment (VendorIntegration given an Output): valid
- * for STS, so validation and the trust-size check run on it; RoleTrust puts the real value in its place.
+ * for STS, so validation and the trust-size check run on it; VendorIdentity puts the real value in its place.
  */
 export const deferredExternalId = "vendor-access-external-id-known-at-deployment";
 

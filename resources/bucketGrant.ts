@@ -12,7 +12,7 @@ export interface BucketGrantArgs {
  * The bucket side of one integration on one bucket: its access point, registered only where it has one
  * (model/resourceSpecs.ts, hasBucketSide). KMS is the key's: one KeyPolicyEntries per key and stack. Its bucket-policy statements and CORS rules are written per
  * bucket for the whole stack: by the stack's BucketPolicyEntries and BucketCorsEntries in shared mode
- * (resources/sharedBucketEntries.ts), by its ExclusiveBucketDocuments in exclusive mode.
+ * (model/resourceSpecs.ts, sharedBucketEntriesSpecs), by its ExclusiveBucketDocuments in exclusive mode.
  */
 export class BucketGrant extends pulumi.ComponentResource {
   readonly bucketName: string;
