@@ -81,18 +81,22 @@ export async function runProgram(
   });
 }
 
-/** Components used on their own in another project (no stack config, no program), under the same mock engine. */
-export function runComponents(
-  register: () => void,
-  where: { project: string; stack: string },
-): Promise<MockRun<Record<string, never>>> {
-  return runUnderMocks(
-    async () => {
-      register();
-      return {};
-    },
-    { ...where, callerAccountId: testAccount, region: "us-east-1", config: {}, secretKeys: [] },
-  );
+/**
+ * Components used on their own in another project (no stack config, no program), under the same mock engine:
+ * `register` creates them and may return the project's outputs; `config` is that project's own (`aws:*`).
+ */
+export function runComponents<T extends object = Record<string, never>>(
+  register: () => T | void,
+  where: { project: string; stack: string; config?: Record<string, string>; secretKeys?: string[] },
+): Promise<MockRun<T>> {
+  const { config = {}, secretKeys = [], ...names } = where;
+  return runUnderMocks(async () => (register() ?? {}) as T, {
+    ...names,
+    callerAccountId: testAccount,
+    region: "us-east-1",
+    config,
+    secretKeys,
+  });
 }
 
 /**

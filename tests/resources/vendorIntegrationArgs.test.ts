@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../model/config";
 import { defineVendor } from "../../model/vendors";
 import { VendorIntegration, type VendorIntegrationArgs } from "../../resources/vendorIntegration";
-import { isSecretWrapper, runUnderMocks, type RecordedResource } from "../../tools/mockEngine";
+import { isSecretWrapper, type RecordedResource } from "../../tools/mockEngine";
 import { runComponents, testAccount } from "../helpers/program";
 import { engineMessages, plainTextOccurrences } from "../helpers/secrecy";
 
@@ -33,14 +33,7 @@ function runWithConfig<T extends object>(
   config: Record<string, string> = {},
   secretKeys: string[] = [],
 ) {
-  return runUnderMocks(async () => program(), {
-    project: "platform",
-    stack: "prod",
-    callerAccountId: testAccount,
-    region: "us-east-1",
-    config,
-    secretKeys,
-  });
+  return runComponents(program, { project: "platform", stack: "prod", config, secretKeys });
 }
 
 const dynamicKinds = (resources: RecordedResource[]) =>
