@@ -61,3 +61,14 @@ export const kmsLimits = {
 
 /** Our own Sids: letters, digits and hyphens, at most this long, which every S3 endpoint and console accepts. */
 export const sidMaxChars = 128;
+
+/**
+ * Our own bounds on one shared-document write (providers/ownedEntries.ts), so that `up` always ends: rounds of
+ * read-merge-write before giving up on a document that keeps changing under us, and the jittered backoff between
+ * rounds (each doubles the last, at most `backoffDoublings` times, times a random 0.5 to 1.5).
+ */
+export const sharedDocumentWriteLimits = {
+  rounds: 8,
+  backoffMs: 250,
+  backoffDoublings: 6,
+} as const;

@@ -131,9 +131,13 @@ function clientPair<Client extends { destroy(): void }>(
       region,
       credentials,
       maxAttempts,
+      // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes, and an endpoint
+      // that accepts the connection and never answers would hang `up` (@smithy/node-http-handler, requestTimeout).
       requestHandler: new NodeHttpHandler({
         connectionTimeout: timeouts.connectTimeoutMs,
         requestTimeout: timeouts.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+        socketTimeout: timeouts.requestTimeoutMs,
       }),
       ...(endpoint ? { endpoint } : {}),
     });

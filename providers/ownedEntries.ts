@@ -2,6 +2,7 @@
 // this stack's entries in a shared document to what it wants, touching nothing else. docs/shared-buckets.md says
 // what this guarantees with and without a coordination ledger, and what it cannot.
 import { randomUUID } from "node:crypto";
+import { sharedDocumentWriteLimits } from "../model/limits";
 import type { CoordinationLedger, DocumentFormat, DocumentStore } from "../model/sharedDocuments/documentStore";
 import { namedError } from "../model/sharedDocuments/merge";
 import {
@@ -33,8 +34,8 @@ export interface OwnedEntriesOptions extends RequestTimeouts {
 
 /** Sized for AWS: the visibility wait outlasts a request timeout, so a claimed write has landed or failed by then. */
 export const defaultOwnedEntriesOptions: OwnedEntriesOptions = {
-  maxAttempts: 8,
-  backoffMs: 250,
+  maxAttempts: sharedDocumentWriteLimits.rounds,
+  backoffMs: sharedDocumentWriteLimits.backoffMs,
   settleMs: 2000,
   visibilityWaitMs: 20000,
   principalWaitMs: 120000,
@@ -171,7 +172,7 @@ async function writeRound<Doc, Entry>(
   const fresh = await store.read();
   if (documentVersion(format, fresh) !== round.version) {
     await withdrawClaim(target, claim, documentVersion(format, fresh));
-    return { done: false, reason: "the document changed between our read and our write" };
+    return { done: false, reason: documentChanged };
   }
   if (plan.next === undefined && !store.remove)
     throw namedError("EmptyDocumentError", `${store.subject}: ours are its last entries and it cannot be deleted`);
@@ -190,6 +191,27 @@ async function writeRound<Doc, Entry>(
   if (!holdsExactly(format, live, request.ownerKey, request.desired))
     return { done: false, reason: "our entries were not as written when read back" };
   return { done: true, live, wrote: true, migrated: plan.migrated };
+}
+
+const documentChanged = "the document changed between our read and our write";
+
+/**
+ * Every round lost to another writer (the document changed between our read and our write, or under our write): a
+ * writer outside this project's coordination rewrites the document faster than one round. S3 and KMS have no
+ * conditional write for these documents, so no retry policy can win against it without the risk of dropping its
+ * change; the message says so, and what to do.
+ */
+function keptChanging(subject: string, rounds: number, last: string, ambiguous: boolean): Error {
+  return namedError(
+    "DocumentKeepsChangingError",
+    `${subject}: another writer changed it while we wrote, in each of ${rounds} rounds (last: ${last}), so we stopped. ` +
+      "It has no conditional write (compare-and-swap), so a tool outside this project's coordination that rewrites " +
+      "it faster than one read-merge-write round keeps winning, and writing anyway would drop its change. " +
+      "Pause that tool, or wait for it to finish, and run `pulumi up` again." +
+      (ambiguous
+        ? " A write of this operation may have landed; the rerun converges."
+        : " Nothing of ours was written."),
+  );
 }
 
 function gaveUp(subject: string, attempts: number, last: string, ambiguous: boolean): Error {
@@ -217,20 +239,26 @@ export async function writeOwnedEntries<Doc, Entry>(
   const principalDeadline = Date.now() + options.principalWaitMs;
   let last = "no attempt";
   let attempts = 0;
+  // Rounds lost to another writer (no error): when every round was, the document is being rewritten too often.
+  let contendedRounds = 0;
   while (attempts < options.maxAttempts) {
     attempts++;
     try {
       const outcome = await writeRound(target, request, claimant, options, sent);
       if (outcome.done) return { live: outcome.live, attempts, wrote: outcome.wrote, migrated: outcome.migrated };
       last = outcome.reason;
+      contendedRounds++;
     } catch (error) {
       const propagating = target.store.isPropagationDelay?.(error) === true && Date.now() < principalDeadline;
       if (isTerminal(error) && !propagating) throw withAmbiguity(error, sent.ambiguous);
       if (propagating) attempts--;
       last = (error as Error)?.message ?? String(error);
     }
-    await sleep(options.backoffMs * 2 ** Math.min(attempts, 6) * (0.5 + Math.random()));
+    await sleep(
+      options.backoffMs * 2 ** Math.min(attempts, sharedDocumentWriteLimits.backoffDoublings) * (0.5 + Math.random()),
+    );
   }
+  if (contendedRounds === attempts) throw keptChanging(target.store.subject, attempts, last, sent.ambiguous);
   throw gaveUp(target.store.subject, attempts, last, sent.ambiguous);
 }
 

@@ -40,11 +40,13 @@ export function describeS3Error(error: unknown, bucket: string, region: string, 
       ? `bucket ${bucket} does not exist in ${region}, or these credentials cannot see it (NoSuchBucket). Create the bucket first, or fix the bucket name in config`
       : name === "AccessDenied" || name === "AccessDeniedException" || name === "Forbidden"
         ? `access denied to bucket ${bucket} (${name}): see docs/shared-buckets.md, "Permissions", for what the deploying credentials need`
-        : name === "PermanentRedirect" ||
-            name === "AuthorizationHeaderMalformed" ||
-            name === "IllegalLocationConstraintException"
-          ? `bucket ${bucket} is not in ${region} (${name}): fix the bucket's region in config`
-          : `${name}: ${message}`;
+        : name === "TimeoutError"
+          ? `TimeoutError, no answer in time, the request was abandoned (${message.replace(/^@smithy\/node-http-handler - (\[ERROR\] )?/, "")})`
+          : name === "PermanentRedirect" ||
+              name === "AuthorizationHeaderMalformed" ||
+              name === "IllegalLocationConstraintException"
+            ? `bucket ${bucket} is not in ${region} (${name}): fix the bucket's region in config`
+            : `${name}: ${message}`;
   const wrapped = new Error(`${operation} failed for bucket ${bucket} in ${region}: ${reason}`) as Error & {
     $metadata?: unknown;
     code?: string;

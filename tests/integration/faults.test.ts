@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import type { LiveStatement } from "../../model/sharedDocuments/merge";
 import { ownerKeyFor } from "../../model/sharedDocuments/ownership";
+import { sharedDocumentWriteLimits } from "../../model/limits";
 import type { OwnedEntriesOptions } from "../../providers/ownedEntries";
 import type { CoordinationBucket } from "../../providers/s3DocumentStores";
 import { client, createBucket, getPolicy, localEndpoint, putPolicy } from "./localS3";
@@ -13,9 +14,12 @@ import { PolicyHistory, startFaultProxy, type FaultRule } from "./faults/faultPr
 import type { WriterResult, WriterSpec } from "./faults/writer";
 import { compileWriter } from "./faults/compileWriter";
 
-/** Waits sized for loopback: the visibility wait outlasts a held write (1.5 s) and the stale-read lag. */
+/**
+ * Waits sized for loopback: the visibility wait outlasts a held write (1.5 s) and the stale-read lag. The rounds are
+ * production's (model/limits.ts): convergence is shown with the bound `up` runs with.
+ */
 const options: OwnedEntriesOptions = {
-  maxAttempts: 12,
+  maxAttempts: sharedDocumentWriteLimits.rounds,
   backoffMs: 30,
   settleMs: 400,
   visibilityWaitMs: 4000,
@@ -34,6 +38,12 @@ interface Row {
   errors: number;
 }
 const table = new Map<string, Row>();
+
+/** Independent runs of a cheap scenario, each on its own bucket, side by side: three runs for the time of one. */
+const cheapRuns = 3;
+async function repeat<T>(runs: number, run: (index: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: runs }, (_, index) => run(index)));
+}
 function record(scenario: string, outcome: Omit<Row, "scenario" | "runs">): void {
   const row = table.get(scenario) ?? { scenario, runs: 0, foreignLost: 0, revocationsUndone: 0, ownLost: 0, errors: 0 };
   row.runs += 1;
@@ -107,13 +117,20 @@ interface Writer {
 }
 
 /** Start writers together (as processes) on a bucket that holds the customer's statements and the revoked owners'. */
-async function race(scenario: string, writers: Writer[], coordination?: CoordinationBucket, staleReadMs = 0) {
+async function race(
+  scenario: string,
+  writers: Writer[],
+  coordination?: CoordinationBucket,
+  staleReadMs = 0,
+  writerOptions: OwnedEntriesOptions = options,
+) {
   const bucket = await createBucket("faults");
   const own = (w: Writer) => [statement(bucket, w.integration, w.ownerKey)];
   const initial = [...customer(bucket), ...writers.filter((w) => w.action === "revoke").flatMap(own)];
   await putPolicy(bucket, { Version: "2012-10-17", Statement: initial });
   const history = new PolicyHistory();
-  const startAt = Date.now() + 1500 + writers.length * 100;
+  // Head start for the processes to load; separate processes then race from one instant.
+  const startAt = Date.now() + 1000 + writers.length * 75;
   const results = await Promise.all(
     writers.map((w) =>
       runWriter(
@@ -123,7 +140,7 @@ async function race(scenario: string, writers: Writer[], coordination?: Coordina
           ...(w.action === "revoke" ? { previous: own(w) } : {}),
           desired: w.action === "create" ? own(w) : [],
           ...(coordination ? { coordination } : {}),
-          options,
+          options: writerOptions,
           startAt: startAt + (w.delayMs ?? 0),
         },
         w.faults ?? [],
@@ -187,13 +204,13 @@ for (const mode of ["uncoordinated", "coordinated"] as const) {
   const ledger = () => (mode === "coordinated" ? coordination : undefined);
   describe(`fault suite (${mode}): concurrent writers as separate processes`, () => {
     for (const [count, runs] of [
-      [2, 2],
+      [2, cheapRuns],
       [5, 1],
       [20, 1],
     ] as const) {
       it(`${count} writers creating at once`, async function () {
         this.timeout(240000);
-        for (let run = 0; run < runs; run++) {
+        await repeat(runs, async () => {
           const writers: Writer[] = Array.from({ length: count }, (_, i) => ({
             ownerKey: keyOf("vendor-access", `stack${i}`),
             integration: `vendor${i}`,
@@ -202,7 +219,7 @@ for (const mode of ["uncoordinated", "coordinated"] as const) {
           const { outcome } = await race(`${count} concurrent writers, ${mode}`, writers, ledger());
           assert.equal(outcome.foreignLost, 0);
           if (mode === "coordinated") assert.equal(outcome.ownLost, 0);
-        }
+        });
       });
     }
   });
@@ -214,7 +231,7 @@ for (const mode of ["uncoordinated", "coordinated"] as const) {
     ] as const) {
       it(`keeps the revocation when the other writer's ${label}`, async function () {
         this.timeout(240000);
-        for (let run = 0; run < 2; run++) {
+        await repeat(cheapRuns, async () => {
           const { outcome } = await race(
             `revoke vs late writer (${label}), ${mode}`,
             [
@@ -225,13 +242,13 @@ for (const mode of ["uncoordinated", "coordinated"] as const) {
           );
           assert.equal(outcome.foreignLost, 0);
           if (mode === "coordinated") assert.deepEqual([outcome.revocationsUndone, outcome.ownLost], [0, 0]);
-        }
+        });
       });
     }
 
     it("keeps the revocation under stale bucket-policy reads (reads lag writes by 1 s)", async function () {
       this.timeout(240000);
-      for (let run = 0; run < 2; run++) {
+      await repeat(cheapRuns, async () => {
         const { outcome } = await race(
           `revoke vs writer, stale reads (1 s lag), ${mode}`,
           [
@@ -243,7 +260,7 @@ for (const mode of ["uncoordinated", "coordinated"] as const) {
         );
         assert.equal(outcome.foreignLost, 0);
         if (mode === "coordinated") assert.deepEqual([outcome.revocationsUndone, outcome.ownLost], [0, 0]);
-      }
+      });
     });
   });
 }
@@ -261,7 +278,9 @@ describe("fault suite: faults on our own write", () => {
   ] as const) {
     it(`converges after ${label}`, async function () {
       this.timeout(120000);
-      for (const ledger of [undefined, coordination]) {
+      const runs = [undefined, coordination].flatMap((ledger) => Array.from({ length: cheapRuns }, () => ledger));
+      await repeat(runs.length, async (index) => {
+        const ledger = runs[index];
         const { outcome, results } = await race(
           `own write: ${label}, ${ledger ? "coordinated" : "uncoordinated"}`,
           [
@@ -279,7 +298,82 @@ describe("fault suite: faults on our own write", () => {
           { foreignLost: 0, revocationsUndone: 0, ownLost: 0, errors: 0 },
           JSON.stringify(results),
         );
-      }
+      });
+    });
+  }
+});
+
+describe("fault suite: an endpoint that never answers (the proxy accepts each request and never replies)", () => {
+  // Short timeouts for the test, so that it takes seconds; production's are in defaultOwnedEntriesOptions.
+  const hangOptions: OwnedEntriesOptions = { ...options, maxAttempts: 3, connectTimeoutMs: 300, requestTimeoutMs: 300 };
+  const everyRequest: FaultRule = { method: "*", subresource: "*", fault: { kind: "hang" }, times: 1_000_000 };
+  // Every read: the SDK's 3 attempts, each cut by the request timeout, and its own backoff; then our backoff.
+  const boundMs = hangOptions.maxAttempts * (3 * hangOptions.requestTimeoutMs + 2000) + 5000;
+
+  for (const ledger of [undefined, "coordinated"] as const) {
+    const mode = ledger ? "coordinated" : "uncoordinated";
+    it(`fails within a bounded time with a clear message, having written nothing (${mode})`, async function () {
+      this.timeout(120000);
+      await repeat(cheapRuns, async () => {
+        const bucket = await createBucket("never-answers");
+        const revoked = statement(bucket, "mlspace", keyOf("vendor-access", "prod"));
+        const before = { Version: "2012-10-17", Statement: [...customer(bucket), revoked] };
+        await putPolicy(bucket, before);
+        const started = Date.now();
+        const result = await runWriter(
+          {
+            bucket,
+            ownerKey: keyOf("vendor-access", "dev"),
+            desired: [statement(bucket, "aihub", keyOf("vendor-access", "dev"))],
+            ...(ledger ? { coordination } : {}),
+            options: hangOptions,
+            startAt: 0,
+          },
+          [everyRequest],
+        );
+        const elapsed = Date.now() - started;
+        const final = await getPolicy(bucket);
+        record(`endpoint that never answers (every request), ${mode}`, {
+          foreignLost: customer(bucket).filter((c) => !final?.Statement.some((s) => s.Sid === c.Sid)).length,
+          revocationsUndone: 0,
+          ownLost: 0,
+          errors: result.ok ? 0 : 1,
+        });
+        assert.equal(result.ok, false);
+        assert.equal(result.errorName, "SharedDocumentWriteError");
+        assert.match(
+          result.error!,
+          new RegExp(
+            `^bucket policy of ${bucket} \\(us-east-1\\): gave up after ${hangOptions.maxAttempts} attempts \\(Get(BucketPolicy|Object) .*failed for bucket .*: TimeoutError, no answer in time, the request was abandoned \\(a request has exceeded the configured 300 ms requestTimeout\\.\\)\\)\\. Nothing of ours was written\\.$`,
+          ),
+        );
+        assert.ok(elapsed < boundMs, `took ${elapsed} ms, bound ${boundMs} ms`);
+        assert.ok(elapsed >= hangOptions.maxAttempts * hangOptions.requestTimeoutMs, `took only ${elapsed} ms`);
+        assert.deepEqual(final, before, "nothing was written");
+      });
+    });
+
+    it(`keeps the revocation and every foreign statement when the late writer's PUT lands and is never answered (${mode})`, async function () {
+      this.timeout(120000);
+      await repeat(cheapRuns, async () => {
+        const { outcome, results } = await race(
+          `revoke vs late writer (PUT lands, never answered), ${mode}`,
+          [
+            { ownerKey: keyOf("vendor-access", "prod"), integration: "mlspace", action: "revoke", delayMs: 100 },
+            {
+              ownerKey: keyOf("vendor-access", "dev"),
+              integration: "aihub",
+              action: "create",
+              faults: [{ method: "PUT", subresource: "policy", fault: { kind: "hangAfterWrite" }, times: 1 }],
+            },
+          ],
+          ledger ? coordination : undefined,
+          0,
+          hangOptions,
+        );
+        assert.equal(outcome.foreignLost, 0, JSON.stringify(results));
+        if (ledger) assert.deepEqual([outcome.revocationsUndone, outcome.ownLost, outcome.errors], [0, 0, 0]);
+      });
     });
   }
 });
@@ -354,6 +448,12 @@ describe("fault suite: a foreign tool doing its own read-modify-write every ~45 
         errors: results.filter((r) => !r.ok).length,
       };
       record(scenario, outcome);
+      // Each writer converges, or stops saying exactly why: the tool rewrites the policy faster than a round.
+      for (const failed of results.filter((r) => !r.ok)) {
+        assert.equal(failed.errorName, "DocumentKeepsChangingError", failed.error);
+        assert.match(failed.error!, /another writer changed it while we wrote, in each of 8 rounds/);
+        assert.match(failed.error!, /no conditional write \(compare-and-swap\)/);
+      }
       assert.ok(writes > 20, `the foreign tool wrote ${writes} times`);
     }
   });

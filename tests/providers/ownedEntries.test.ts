@@ -139,6 +139,49 @@ describe("providers/ownedEntries: writeOwnedEntries", () => {
     });
   });
 
+  it("retries a document that changed since its read with jittered backoff, bounded, and converges once it holds still", async () => {
+    const memory = memoryStore([foreign]);
+    // Another tool rewrites the document on each of our first three reads after the base read.
+    let reads = 0;
+    const read = memory.store.read;
+    memory.store.read = async () => {
+      reads++;
+      if (reads % 2 === 0 && reads <= 6) memory.set([...(memory.get() ?? []), rule(`console-${reads}`)]);
+      return read();
+    };
+    const result = await writeOwnedEntries({ format, store: memory.store }, request([ours]), fast);
+    assert.equal(result.attempts, 4);
+    assert.deepEqual(
+      memory.get()!.map((r) => r.ID),
+      ["website", "console-2", "console-4", "console-6", `isahit--${key}`],
+    );
+    assert.deepEqual(memory.log, ["write"]);
+  });
+
+  it("says exactly why it stops when another tool changes the document in every round, having written nothing", async () => {
+    const memory = memoryStore([foreign]);
+    let reads = 0;
+    const read = memory.store.read;
+    memory.store.read = async () => {
+      reads++;
+      memory.set([...(memory.get() ?? []), rule(`console-${reads}`)]);
+      return read();
+    };
+    await assert.rejects(writeOwnedEntries({ format, store: memory.store }, request([ours]), fast), (error: Error) => {
+      assert.equal(error.name, "DocumentKeepsChangingError");
+      assert.equal(
+        error.message,
+        "CORS configuration of data: another writer changed it while we wrote, in each of 5 rounds (last: the " +
+          "document changed between our read and our write), so we stopped. It has no conditional write (compare-and-swap), so a tool outside this project's " +
+          "coordination that rewrites it faster than one read-merge-write round keeps winning, and writing anyway " +
+          "would drop its change. Pause that tool, or wait for it to finish, and run `pulumi up` again. Nothing of " +
+          "ours was written.",
+      );
+      return true;
+    });
+    assert.deepEqual(memory.log, []);
+  });
+
   it("retries `Invalid principal` within its time budget, and reports it after", async () => {
     const memory = memoryStore([foreign]);
     memory.faults.push(() => {

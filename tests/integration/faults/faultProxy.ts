@@ -1,6 +1,6 @@
 // A loopback HTTP proxy between one writer process and moto_server that injects the faults S3 and networks
 // produce: 503 SlowDown, 500 after the write landed, connection resets after it landed, writes held before they
-// land, requests that never answer, and bucket-policy reads that lag behind writes (a model of eventual consistency).
+// land, requests that never answer (before or after they reach moto), and bucket-policy reads that lag behind writes (a model of eventual consistency).
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,9 +9,10 @@ export type Fault =
   | { kind: "error500AfterWrite" }
   | { kind: "resetAfterWrite" }
   | { kind: "hold"; ms: number }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  | { kind: "hangAfterWrite" };
 
-/** Which requests a fault hits: method and the bucket subresource (`policy`, `cors`). */
+/** Which requests a fault hits: method and the bucket subresource (`policy`, `cors`); `*` matches any. */
 export interface FaultRule {
   method: string;
   subresource: string;
@@ -92,7 +93,10 @@ export async function startFaultProxy(motoEndpoint: string, options: ProxyOption
   const hung: http.ServerResponse[] = [];
   const take = (req: http.IncomingMessage): Fault | undefined => {
     const rule = rules.find(
-      (r) => r.times > 0 && r.method === req.method && r.subresource === subresourceOf(req.url ?? ""),
+      (r) =>
+        r.times > 0 &&
+        (r.method === "*" || r.method === req.method) &&
+        (r.subresource === "*" || r.subresource === subresourceOf(req.url ?? "")),
     );
     if (!rule) return undefined;
     rule.times -= 1;
@@ -145,6 +149,10 @@ export async function startFaultProxy(motoEndpoint: string, options: ProxyOption
     }
     if (fault?.kind === "error500AfterWrite") {
       res.writeHead(500, { "content-type": "application/xml" }).end(internalErrorXml);
+      return;
+    }
+    if (fault?.kind === "hangAfterWrite") {
+      hung.push(res);
       return;
     }
     if (fault?.kind === "resetAfterWrite") {
