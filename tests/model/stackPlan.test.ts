@@ -67,6 +67,15 @@ function outline(plan: StackPlan) {
 }
 
 describe("model/stackPlan: planStack", () => {
+  // MLSpace alone on ml-datasets under mlspace/: its object and prefix-listing statements, nothing else.
+  const mlDatasetsOutline = {
+    bucket: "ml-datasets",
+    region: "us-east-1",
+    policyMode: "shared" as const,
+    owners: ["mlspace-shared"],
+    sids: [`mlspace-shared--${owner}--ObjectAccess`, `mlspace-shared--${owner}--ListUnderPrefix1`],
+    corsIds: [],
+  };
   const cases: { title: string; integrations: unknown[]; expected: ReturnType<typeof outline> }[] = [
     {
       title: "one bucket-policy vendor: its statements make the bucket's policy; no CORS, no key",
@@ -74,16 +83,7 @@ describe("model/stackPlan: planStack", () => {
       expected: {
         ownerKey: owner,
         integrations: ["mlspace-shared"],
-        buckets: [
-          {
-            bucket: "ml-datasets",
-            region: "us-east-1",
-            policyMode: "shared",
-            owners: ["mlspace-shared"],
-            sids: [`mlspace-shared--${owner}--ObjectAccess`, `mlspace-shared--${owner}--ListUnderPrefix1`],
-            corsIds: [],
-          },
-        ],
+        buckets: [mlDatasetsOutline],
         keyPolicies: [],
       },
     },
@@ -155,14 +155,7 @@ describe("model/stackPlan: planStack", () => {
         ownerKey: owner,
         integrations: ["mlspace-shared"],
         buckets: [
-          {
-            bucket: "ml-datasets",
-            region: "us-east-1",
-            policyMode: "shared",
-            owners: ["mlspace-shared"],
-            sids: [`mlspace-shared--${owner}--ObjectAccess`, `mlspace-shared--${owner}--ListUnderPrefix1`],
-            corsIds: [],
-          },
+          mlDatasetsOutline,
           {
             bucket: "ml-archive",
             region: "us-east-1",

@@ -2,7 +2,7 @@
 import type { StackConfig } from "../../model/config";
 import type { PolicyDocument } from "../../model/policy/document";
 import { generatedExternalIdLength, trustPolicy } from "../../model/plan";
-import { planStack } from "../../model/stackPlan";
+import { planStack, type StackPlan } from "../../model/stackPlan";
 import {
   assumedKeyPolicy,
   checkPassed,
@@ -21,12 +21,22 @@ export interface StackProofOptions {
 /** A stand-in for a generated ExternalId: the length RandomPassword produces, mixed case so a case change differs. */
 export const sampleGeneratedExternalId = "ProofSampleGeneratedExternalId".padEnd(generatedExternalIdLength, "Xy");
 
-export async function proveStack(
+/** Plan the stack, then prove every integration on the StackPlan's documents. */
+export function proveStack(
   config: StackConfig,
   stackName: string,
   options: StackProofOptions = {},
 ): Promise<IntegrationProof[]> {
-  const { plans, buckets, keyPolicies } = planStack(config, stackName);
+  return proveStackPlan(planStack(config, stackName), config, options);
+}
+
+/** Prove every integration on a StackPlan's documents: its merged bucket policies and its key-policy statements. */
+export async function proveStackPlan(
+  stackPlan: StackPlan,
+  config: StackConfig,
+  options: StackProofOptions = {},
+): Promise<IntegrationProof[]> {
+  const { plans, buckets, keyPolicies } = stackPlan;
   // Keys in handoff mode are proven as if the key's owner added exactly the statements handed off.
   const keys = [...new Set(plans.flatMap((p) => p.buckets.flatMap((b) => (b.kms ? [b.kms.keyArn] : []))))];
   const keyPolicyDocuments = new Map<string, PolicyDocument>(
