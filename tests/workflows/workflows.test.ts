@@ -107,11 +107,12 @@ describe(".github/workflows", () => {
     assert.match(commands, /--policy-pack policypack/);
   });
 
-  it("list only real stacks, and run the moto suite, synth and prove on every stack file", () => {
+  it("list only real stacks, and run the example consumer, the moto suite, synth and prove on every stack file", () => {
     for (const file of ["main.yml", "pull-request.yml"]) {
       const commands = (workflows[file].jobs.test.steps ?? []).map((step) => step.run ?? "").join("\n");
       for (const expected of [
         "npm test",
+        "npm run test:example",
         "npm run test:integration",
         "for file in Pulumi.*.yaml",
         'npm run synth -- --config-file "$file"',
