@@ -69,6 +69,8 @@ export const sidMaxChars = 128;
  */
 export const sharedDocumentWriteLimits = {
   rounds: 8,
+  /** Claims a writer may lose to other writers of this project (each loss is another's write going ahead), besides its rounds. */
+  lostClaims: 32,
   backoffMs: 250,
   backoffDoublings: 6,
 } as const;

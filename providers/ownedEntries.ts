@@ -8,6 +8,7 @@ import { namedError } from "../model/sharedDocuments/merge";
 import {
   documentVersion,
   holdsExactly,
+  ownedEntriesVersion,
   planOwnedWrite,
   type OwnedWriteRequest,
 } from "../model/sharedDocuments/ownership";
@@ -85,6 +86,7 @@ function isTerminal(error: unknown): boolean {
 
 interface Round<Doc> {
   base: Doc | undefined;
+  /** The whole document's version: any change since, ours or another tool's, starts the round over. */
   version: string;
   tag?: string;
   seq: number;
@@ -97,18 +99,19 @@ async function readRound<Doc, Entry>(
 ): Promise<Round<Doc>> {
   const ticket = target.ledger ? await target.ledger.read(target.store.ledgerKey) : undefined;
   let base = await target.store.read();
-  let version = documentVersion(target.format, base);
+  // The ledger records owner-keyed entries only: another tool's churn does not hide a coordinated write's arrival.
+  let owned = ownedEntriesVersion(target.format, base);
   const expected = ticket?.record.version;
   // Bounded from the claim, not from our read: a version claimed long ago that never showed was replaced by another tool.
   const deadline = Math.min(Date.now(), ticket?.record.at ?? Date.now()) + options.visibilityWaitMs;
-  // Either the last claimed write is not visible yet (stale read, or still in flight), or another tool changed the
-  // document since; waiting tells them apart, and the wait is bounded so that a crashed writer blocks nobody.
-  while (expected !== undefined && version !== expected && Date.now() < deadline) {
+  // Either the last claimed write is not visible yet (stale read, or still in flight), or another tool changed our
+  // entries since; waiting tells them apart, and the wait is bounded so that a crashed writer blocks nobody.
+  while (expected !== undefined && owned !== expected && Date.now() < deadline) {
     await sleep(options.pollMs);
     base = await target.store.read();
-    version = documentVersion(target.format, base);
+    owned = ownedEntriesVersion(target.format, base);
   }
-  return { base, version, tag: ticket?.tag, seq: ticket?.record.seq ?? 0 };
+  return { base, version: documentVersion(target.format, base), tag: ticket?.tag, seq: ticket?.record.seq ?? 0 };
 }
 
 /**
@@ -134,15 +137,15 @@ async function withdrawClaim<Doc, Entry>(
   }
 }
 
-/** Wait until our write is what reads return, within the settle time; the last read either way. */
+/** Wait until our write's owner-keyed entries are what reads return, within the settle time; the last read either way. */
 async function readBack<Doc, Entry>(
   target: OwnedWriteTarget<Doc, Entry>,
-  version: string,
+  owned: string,
   options: OwnedEntriesOptions,
 ): Promise<Doc | undefined> {
   const deadline = Date.now() + options.settleMs;
   let live = await target.store.read();
-  while (documentVersion(target.format, live) !== version && Date.now() < deadline) {
+  while (ownedEntriesVersion(target.format, live) !== owned && Date.now() < deadline) {
     await sleep(options.pollMs);
     live = await target.store.read();
   }
@@ -164,14 +167,13 @@ async function writeRound<Doc, Entry>(
   const round = await readRound(target, options);
   const plan = planOwnedWrite(format, round.base, request);
   if (!plan.changed) return { done: true, live: round.base, wrote: false, migrated: [] };
-  const nextVersion = documentVersion(format, plan.next);
-  const claim = { seq: round.seq + 1, version: nextVersion, claimant, at: Date.now() };
-  if (ledger && !(await ledger.claim(store.ledgerKey, round.tag, claim)))
-    return { done: false, reason: "another writer claimed the document first" };
+  const nextOwned = ownedEntriesVersion(format, plan.next);
+  const claim = { seq: round.seq + 1, version: nextOwned, claimant, at: Date.now() };
+  if (ledger && !(await ledger.claim(store.ledgerKey, round.tag, claim))) return { done: false, reason: claimedFirst };
   // Re-read immediately before writing: anything changed since the base read starts the round over.
   const fresh = await store.read();
   if (documentVersion(format, fresh) !== round.version) {
-    await withdrawClaim(target, claim, documentVersion(format, fresh));
+    await withdrawClaim(target, claim, ownedEntriesVersion(format, fresh));
     return { done: false, reason: documentChanged };
   }
   if (plan.next === undefined && !store.remove)
@@ -181,19 +183,20 @@ async function writeRound<Doc, Entry>(
     else await store.write(plan.next);
   } catch (error) {
     if (!refusedBeforeApplied(error)) sent.ambiguous = true;
-    else await withdrawClaim(target, claim, round.version);
+    else await withdrawClaim(target, claim, ownedEntriesVersion(format, round.base));
     throw error;
   }
   sent.ambiguous = true;
   // Uncoordinated, a writer that read before our write may still write after it: give it the settle time to show.
   if (!ledger) await sleep(options.settleMs);
-  const live = await readBack(target, nextVersion, options);
+  const live = await readBack(target, nextOwned, options);
   if (!holdsExactly(format, live, request.ownerKey, request.desired))
     return { done: false, reason: "our entries were not as written when read back" };
   return { done: true, live, wrote: true, migrated: plan.migrated };
 }
 
 const documentChanged = "the document changed between our read and our write";
+const claimedFirst = "another writer of this project claimed the document first";
 
 /**
  * Every round lost to another writer (the document changed between our read and our write, or under our write): a
@@ -241,13 +244,19 @@ export async function writeOwnedEntries<Doc, Entry>(
   let attempts = 0;
   // Rounds lost to another writer (no error): when every round was, the document is being rewritten too often.
   let contendedRounds = 0;
+  let lostClaims = 0;
   while (attempts < options.maxAttempts) {
     attempts++;
     try {
       const outcome = await writeRound(target, request, claimant, options, sent);
       if (outcome.done) return { live: outcome.live, attempts, wrote: outcome.wrote, migrated: outcome.migrated };
       last = outcome.reason;
-      contendedRounds++;
+      // A claim lost to a coordinated writer means that writer goes ahead: bounded apart, so that many writers of
+      // this project on one document all get through.
+      if (outcome.reason === claimedFirst && lostClaims < sharedDocumentWriteLimits.lostClaims) {
+        lostClaims++;
+        attempts--;
+      } else contendedRounds++;
     } catch (error) {
       const propagating = target.store.isPropagationDelay?.(error) === true && Date.now() < principalDeadline;
       if (isTerminal(error) && !propagating) throw withAmbiguity(error, sent.ambiguous);
@@ -255,7 +264,9 @@ export async function writeOwnedEntries<Doc, Entry>(
       last = (error as Error)?.message ?? String(error);
     }
     await sleep(
-      options.backoffMs * 2 ** Math.min(attempts, sharedDocumentWriteLimits.backoffDoublings) * (0.5 + Math.random()),
+      options.backoffMs *
+        2 ** Math.min(attempts + lostClaims, sharedDocumentWriteLimits.backoffDoublings) *
+        (0.5 + Math.random()),
     );
   }
   if (contendedRounds === attempts) throw keptChanging(target.store.subject, attempts, last, sent.ambiguous);

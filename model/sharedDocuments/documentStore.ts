@@ -56,7 +56,7 @@ export interface DocumentStore<Doc> {
 export interface LedgerRecord {
   /** Increases by one with every claim. */
   seq: number;
-  /** Version (documentVersion) of the document that claim writes; undefined before the first claim. */
+  /** Version of the owner-keyed entries (ownedEntriesVersion) of the document that claim writes; undefined before the first claim. */
   version?: string;
   /** Who claimed: random per write operation, so that a writer recognises its own claim after an ambiguous answer. */
   claimant: string;

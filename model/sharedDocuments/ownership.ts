@@ -54,6 +54,24 @@ export function documentVersion<Doc, Entry>(format: DocumentFormat<Doc, Entry>, 
   return createHash("sha256").update(format.canonicalDocument(document)).digest("hex").slice(0, 16);
 }
 
+/** Entry IDs under any owner key: the entries that writers of this project own, and so coordinate on. */
+const anyOwnerKey = new RegExp(`^${integrationPattern}--[0-9a-f]{${ownerKeyLength}}(?:--|$)`);
+
+/**
+ * The version of a document's owner-keyed entries (every stack's of this project, nothing of other tools), "none"
+ * when it has none: what the coordination ledger records, so that a change by a tool outside the ledger is not
+ * taken for a coordinated write still on its way.
+ */
+export function ownedEntriesVersion<Doc, Entry>(format: DocumentFormat<Doc, Entry>, document: Doc | undefined): string {
+  const owned = format
+    .entries(document)
+    .filter((entry) => anyOwnerKey.test(format.idOf(entry) ?? ""))
+    .map(format.canonical)
+    .sort();
+  if (owned.length === 0) return "none";
+  return createHash("sha256").update(JSON.stringify(owned)).digest("hex").slice(0, 16);
+}
+
 export interface OwnedWriteRequest<Entry> {
   ownerKey: string;
   /** What state says this resource wrote; undefined on create (no state yet). */

@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import type { CoordinationLedger, DocumentStore, LedgerRecord } from "../../model/sharedDocuments/documentStore";
 import { bucketCorsFormat } from "../../model/sharedDocuments/formats";
 import type { LiveCorsRule } from "../../model/sharedDocuments/merge";
-import { documentVersion } from "../../model/sharedDocuments/ownership";
+import { sharedDocumentWriteLimits } from "../../model/limits";
+import { ownedEntriesVersion } from "../../model/sharedDocuments/ownership";
 import { writeOwnedEntries, type OwnedEntriesOptions } from "../../providers/ownedEntries";
 
 const fast: OwnedEntriesOptions = {
@@ -226,8 +227,39 @@ describe("providers/ownedEntries: writeOwnedEntries", () => {
     };
     const again = memoryStore([foreign]);
     const result = await writeOwnedEntries({ format, store: again.store, ledger: lossy }, request([ours]), fast);
-    assert.equal(result.attempts, 2);
+    // A claim lost to another writer of this project is not one of its rounds: that writer went ahead.
+    assert.equal(result.attempts, 1);
     assert.equal(racing.record()!.seq, 2);
+  });
+
+  it("gets through more lost claims than it has rounds, and stops after its bound on lost claims", async () => {
+    const losing = (losses: number) => {
+      const racing = memoryLedger();
+      let calls = 0;
+      const ledger: CoordinationLedger = {
+        ...racing,
+        claim: async (k, tag, next) => {
+          calls++;
+          if (calls <= losses) {
+            await racing.claim(k, tag, { seq: (racing.record()?.seq ?? 0) + 1, claimant: `peer-${calls}` });
+            return false;
+          }
+          return racing.claim(k, tag, next);
+        },
+      };
+      return { ledger, calls: () => calls };
+    };
+    const some = losing(2 * fast.maxAttempts);
+    const memory = memoryStore([foreign]);
+    const result = await writeOwnedEntries({ format, store: memory.store, ledger: some.ledger }, request([ours]), fast);
+    assert.deepEqual([result.wrote, some.calls()], [true, 2 * fast.maxAttempts + 1]);
+
+    const endless = losing(Infinity);
+    await assert.rejects(
+      writeOwnedEntries({ format, store: memoryStore([foreign]).store, ledger: endless.ledger }, request([ours]), fast),
+      /another writer of this project claimed the document first/,
+    );
+    assert.equal(endless.calls(), sharedDocumentWriteLimits.lostClaims + fast.maxAttempts);
   });
 
   it("withdraws its claim when its write is refused, so the next writer need not wait", async () => {
@@ -242,7 +274,8 @@ describe("providers/ownedEntries: writeOwnedEntries", () => {
     });
     assert.deepEqual(
       { seq: ledger.record()!.seq, points: ledger.record()!.version },
-      { seq: 2, points: documentVersion(format, [foreign]) },
+      // The ledger tracks owner-keyed entries only: a document holding none of them is "none".
+      { seq: 2, points: ownedEntriesVersion(format, [foreign]) },
     );
   });
 });

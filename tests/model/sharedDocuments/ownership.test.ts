@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { DocumentFormat } from "../../../model/sharedDocuments/documentStore";
 import {
   documentVersion,
+  ownedEntriesVersion,
   holdsExactly,
   isUnderOwnerKey,
   migratedId,
@@ -170,6 +171,15 @@ describe("sharedDocuments/ownership: versions, verification and drift", () => {
     assert.equal(documentVersion(format, undefined), "none");
     assert.equal(documentVersion(format, [foreign]), documentVersion(format, [{ ...foreign }]));
     assert.notEqual(documentVersion(format, [foreign]), documentVersion(format, [foreign, ours("A")]));
+    // What the ledger records: owner-keyed entries only, in any order; another tool's entries do not count.
+    const other: Entry = { id: "isahit--9f8e7d6c5b--B", value: "v1" };
+    assert.equal(ownedEntriesVersion(format, undefined), "none");
+    assert.equal(ownedEntriesVersion(format, [foreign]), "none");
+    assert.equal(
+      ownedEntriesVersion(format, [foreign, ours("A"), other]),
+      ownedEntriesVersion(format, [other, ours("A")]),
+    );
+    assert.notEqual(ownedEntriesVersion(format, [ours("A")]), ownedEntriesVersion(format, [ours("A"), other]));
   });
 
   it("checks that ours are exactly what we wrote, in any order", () => {
