@@ -165,7 +165,7 @@ async function writeRound<Doc, Entry>(
 ): Promise<RoundOutcome<Doc>> {
   const { format, store, ledger } = target;
   const round = await readRound(target, options);
-  const plan = planOwnedWrite(format, round.base, request);
+  let plan = planOwnedWrite(format, round.base, request);
   if (!plan.changed) return { done: true, live: round.base, wrote: false, migrated: [] };
   const nextOwned = ownedEntriesVersion(format, plan.next);
   const claim = { seq: round.seq + 1, version: nextOwned, claimant, at: Date.now() };
@@ -173,8 +173,21 @@ async function writeRound<Doc, Entry>(
   // Re-read immediately before writing: anything changed since the base read starts the round over.
   const fresh = await store.read();
   if (documentVersion(format, fresh) !== round.version) {
-    await withdrawClaim(target, claim, ownedEntriesVersion(format, fresh));
-    return { done: false, reason: documentChanged };
+    // Holding the claim, with every owner-keyed entry as at the base read, only another tool's entries changed:
+    // merge onto what we just read and write at once, rather than start over behind a claim and a read.
+    const sameOwned = ledger && ownedEntriesVersion(format, fresh) === ownedEntriesVersion(format, round.base);
+    let rebased: typeof plan | undefined;
+    try {
+      rebased = sameOwned ? planOwnedWrite(format, fresh, request) : undefined;
+    } catch (error) {
+      await withdrawClaim(target, claim, ownedEntriesVersion(format, fresh));
+      throw error;
+    }
+    if (!rebased || !rebased.changed || ownedEntriesVersion(format, rebased.next) !== nextOwned) {
+      await withdrawClaim(target, claim, ownedEntriesVersion(format, fresh));
+      return { done: false, reason: documentChanged };
+    }
+    plan = rebased;
   }
   if (plan.next === undefined && !store.remove)
     throw namedError("EmptyDocumentError", `${store.subject}: ours are its last entries and it cannot be deleted`);

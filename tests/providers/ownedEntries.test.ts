@@ -262,6 +262,47 @@ describe("providers/ownedEntries: writeOwnedEntries", () => {
     assert.equal(endless.calls(), sharedDocumentWriteLimits.lostClaims + fast.maxAttempts);
   });
 
+  it("coordinated, merges onto the re-read when only another tool's entries changed since the base read", async () => {
+    const memory = memoryStore([foreign]);
+    const ledger = memoryLedger();
+    let reads = 0;
+    const read = memory.store.read;
+    memory.store.read = async () => {
+      reads++;
+      // The second read is the one right before the write: another tool added a rule after our base read.
+      if (reads === 2) memory.set([...(memory.get() ?? []), rule("console-1")]);
+      return read();
+    };
+    const result = await writeOwnedEntries({ format, store: memory.store, ledger }, request([ours]), fast);
+    assert.equal(result.attempts, 1);
+    assert.deepEqual(
+      memory.get()!.map((r) => r.ID),
+      ["website", "console-1", `isahit--${key}`],
+    );
+    assert.deepEqual(memory.log, ["write"]);
+    assert.equal(ledger.record()!.version, ownedEntriesVersion(format, [ours]));
+
+    // An owner-keyed entry changed in between (another stack of this project): start over instead.
+    const other = memoryStore([foreign]);
+    reads = 0;
+    const otherRead = other.store.read;
+    other.store.read = async () => {
+      reads++;
+      if (reads === 2) other.set([...(other.get() ?? []), rule("mlspace--9f8e7d6c5b")]);
+      return otherRead();
+    };
+    const again = await writeOwnedEntries(
+      { format, store: other.store, ledger: memoryLedger() },
+      request([ours]),
+      fast,
+    );
+    assert.equal(again.attempts, 2);
+    assert.deepEqual(
+      other.get()!.map((r) => r.ID),
+      ["website", "mlspace--9f8e7d6c5b", `isahit--${key}`],
+    );
+  });
+
   it("withdraws its claim when its write is refused, so the next writer need not wait", async () => {
     const memory = memoryStore([foreign]);
     const ledger = memoryLedger();
