@@ -133,9 +133,19 @@ export function apiEntries(root = projectRoot): ApiEntry[] {
     .getExportsOfModule(moduleSymbol)
     .map((exported) => {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-      return entryOf(exported.name, symbol, checker);
+      return withRelativeImports(entryOf(exported.name, symbol, checker), root);
     })
     .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || a.name.localeCompare(b.name));
+}
+
+/** The compiler names types of other files by absolute path: relative to the root, the reference is the same in every checkout. */
+function withRelativeImports(entry: ApiEntry, root: string): ApiEntry {
+  const relative = (text: string) => text.split(`import("${root}/`).join('import("./');
+  return {
+    ...entry,
+    signature: relative(entry.signature),
+    members: entry.members.map((member) => ({ ...member, signature: relative(member.signature) })),
+  };
 }
 
 function entryMarkdown(entry: ApiEntry): string {
