@@ -14,6 +14,20 @@ export const benchKmsKeys: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Buckets per run of keys: a key policy holds 32 KB and a cross-account vendor's statement names every bucket and
+ * prefix under the key, so every 1,000 buckets (250 SSE-KMS ones per region) get keys of their own, as a user with
+ * thousands of buckets would have. Up to 1,000 buckets the stack uses just the two keys above.
+ */
+const bucketsPerKeyRun = 1000;
+
+function benchKmsKey(region: string, index: number): string {
+  const run = Math.floor(index / bucketsPerKeyRun);
+  return run === 0
+    ? benchKmsKeys[region]
+    : benchKmsKeys[region].replace(/key\/[0-9a-f]{8}/, `key/${run.toString(16).padStart(8, "0")}`);
+}
+
+/**
  * Vendor order for the V axis. V = 1 is Isahit: it has the most bucket-side pieces per bucket (access point,
  * CORS), so it is the hardest single-vendor case for the components.
  */
@@ -57,7 +71,7 @@ export function benchBucketNames(count: number, length = 19): string[] {
 export function benchBuckets(count: number, nameLength?: number): Omit<RawBucket, "prefix">[] {
   return benchBucketNames(count, nameLength).map((name, index) => {
     const region = benchRegions[index % benchRegions.length];
-    return { name, region, ...(index % 4 < 2 ? {} : { kmsKeyArn: benchKmsKeys[region] }) };
+    return { name, region, ...(index % 4 < 2 ? {} : { kmsKeyArn: benchKmsKey(region, index) }) };
   });
 }
 

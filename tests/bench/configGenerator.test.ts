@@ -9,6 +9,7 @@ import {
   integrationFits,
   splitAcrossIntegrations,
   benchBuckets,
+  benchKmsKeys,
 } from "../../bench/configGenerator";
 
 describe("bench config generator", () => {
@@ -62,6 +63,20 @@ describe("bench config generator", () => {
     assert.deepEqual(
       parts.map((part) => part.name),
       parts.map((_, index) => `isahit-part-${index + 1}`),
+    );
+  });
+
+  it("gives every run of 1,000 buckets keys of its own: 250 SSE-KMS buckets per key and region at the most", () => {
+    const perKey = new Map<string, number>();
+    for (const { kmsKeyArn } of benchBuckets(3000))
+      if (kmsKeyArn) perKey.set(kmsKeyArn, (perKey.get(kmsKeyArn) ?? 0) + 1);
+    assert.equal(perKey.size, 6);
+    assert.deepEqual([...new Set(perKey.values())], [250]);
+    assert.deepEqual(
+      benchBuckets(1000)
+        .flatMap((b) => (b.kmsKeyArn ? [b.kmsKeyArn] : []))
+        .filter((k, i, all) => all.indexOf(k) === i),
+      [benchKmsKeys["us-east-1"], benchKmsKeys["us-west-2"]],
     );
   });
 });
