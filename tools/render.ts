@@ -7,9 +7,15 @@ import { trustPolicy, type BucketGrantPlan, type CorsRule, type IntegrationPlan 
 import type { VendorOrigin } from "../model/vendors";
 import { hasBucketSide, legacyPrefixes, sharedBucketContextOf } from "../model/resourceSpecs";
 import { ownerKeyFor, selfManagedOrganization } from "../model/sharedDocuments/ownership";
-import { policyConfigForStack, validateResources, type PolicyConfigFile, type Violation } from "../policypack/validate";
+import {
+  policyConfigForStack,
+  validateResources,
+  type PolicyConfigFile,
+  type ResourceUnderValidation,
+  type Violation,
+} from "../policypack/validate";
 import type { VendorAccessOutputs } from "../program/vendorAccess";
-import { planStack, type PlannedBucket } from "../model/stackPlan";
+import { planStack, type PlannedBucket, type StackPlan } from "../model/stackPlan";
 import {
   assertDocumentsMatchCatalog,
   assertExclusiveBucketsKeepLiveStatements,
@@ -148,14 +154,14 @@ export async function renderStack(stackFile: StackFile, options: RenderOptions =
 }
 
 /** Secrets a render must not show: ExternalIds wherever they came from, even a plain value in a stack file. */
-export function configSecrets(config: StackConfig, stackFile: StackFile): Set<string> {
+function configSecrets(config: StackConfig, stackFile: StackFile): Set<string> {
   const secrets = new Set(stackFile.secretPlaceholders);
   for (const integration of config.integrations)
     if (integration.externalId.kind === "value") secrets.add(integration.externalId.value);
   return secrets;
 }
 
-export function packOptions(config: StackConfig, stackFile: StackFile, options: RenderOptions) {
+function packOptions(config: StackConfig, stackFile: StackFile, options: RenderOptions) {
   return {
     project: stackFile.project,
     stack: stackFile.stack,
@@ -176,7 +182,7 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
   const ownerKey = ownerKeyFor(selfManagedOrganization, stackFile.project, stackFile.stack);
   await assertVendorsMatchCatalog(config.vendors);
   const stackPlan = planStack(config, stackFile.stack, ownerKey);
-  const { plans, buckets, keyPolicies } = stackPlan;
+  const { plans, buckets } = stackPlan;
   await assertDocumentsMatchCatalog(plans);
   assertSameAccount(options.callerAccountId ?? config.accountId, config.accountId);
   const legacy = legacyPrefixes(plans, stackFile.stack, ownerKey);
@@ -187,25 +193,49 @@ export async function renderFromPlan(stackFile: StackFile, options: RenderOption
     async (bucket) => options.liveBucketPolicies?.[bucket],
   );
   const rendered = renderSpecs(stackPlan, stackFile, sharedBucketContextOf(config, ownerKey, legacy));
-  const violations = await validateResources(
-    rendered.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props })),
-    packOptions(config, stackFile, options),
-  );
+  return assembleRender(stackFile, config, stackPlan, options, {
+    integrations: plans.map((plan) => renderIntegration(plan, plan.granteeArn, plannedHandoff(plan))),
+    resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
+    packResources: rendered.resources
+      .filter((r) => r.custom)
+      .map(({ type, name, urn, props }) => ({ type, name, urn, props })),
+    secrets: rendered.secretValues,
+  });
+}
+
+/** What differs between the two engines' renders; the rest comes from the plan. */
+export interface EngineRender {
+  integrations: RenderedIntegration[];
+  resources: RenderedResource[];
+  /** The custom resources as the policy pack sees them: plain values, secrets unwrapped. */
+  packResources: ResourceUnderValidation[];
+  /** Values that were secret in the run, redacted with the config's own secrets. */
+  secrets: Iterable<string>;
+}
+
+/** The render either engine produces: the policy pack run over its resources, the plan's buckets, secrets redacted. */
+export async function assembleRender(
+  stackFile: StackFile,
+  config: StackConfig,
+  { plans, buckets, keyPolicies }: StackPlan,
+  options: RenderOptions,
+  engine: EngineRender,
+): Promise<Render> {
   const render: Render = {
     project: stackFile.project,
     stack: stackFile.stack,
     accountId: config.accountId,
     vendors: renderedVendors(config),
-    integrations: plans.map((plan) => renderIntegration(plan, plan.granteeArn, plannedHandoff(plan))),
+    integrations: engine.integrations,
     buckets: renderBuckets(buckets, plans),
-    resources: rendered.resources.map(({ type, name, parent, props }) => ({ type, name, parent, props })),
+    resources: engine.resources,
     keyPolicies,
-    violations,
+    violations: await validateResources(engine.packResources, packOptions(config, stackFile, options)),
   };
-  return redact(render, new Set([...configSecrets(config, stackFile), ...rendered.secretValues]));
+  return redact(render, new Set([...configSecrets(config, stackFile), ...engine.secrets]));
 }
 
-export function renderedVendors(config: StackConfig): RenderedVendor[] {
+function renderedVendors(config: StackConfig): RenderedVendor[] {
   return config.vendors.list().map(({ profile, origin, definedAt }) => ({
     id: profile.id,
     displayName: profile.displayName,
@@ -233,7 +263,7 @@ function plannedHandoff(plan: IntegrationPlan): unknown {
 type BucketGrantOf = { plan: IntegrationPlan; grant: BucketGrantPlan };
 
 /** Every bucket's render, from indexes built once: linear in the stack's size, not in its square. */
-export function renderBuckets(buckets: readonly PlannedBucket[], plans: readonly IntegrationPlan[]): RenderedBucket[] {
+function renderBuckets(buckets: readonly PlannedBucket[], plans: readonly IntegrationPlan[]): RenderedBucket[] {
   const grantsOf = groupBy(
     plans.flatMap((plan) => plan.buckets.map((grant) => ({ plan, grant }))),
     ({ grant }) => [grant.bucket.name],

@@ -3,19 +3,10 @@
 import type { StackConfig } from "../model/config";
 import type { IntegrationPlan } from "../model/plan";
 import { planStack } from "../model/stackPlan";
-import { validateResources } from "../policypack/validate";
 import type { VendorAccessOutputs } from "../program/vendorAccess";
 import { runUnderMocks, type RecordedResource } from "./mockEngine";
 import { redact } from "./redact";
-import {
-  configSecrets,
-  packOptions,
-  renderBuckets,
-  renderedVendors,
-  renderIntegration,
-  type Render,
-  type RenderOptions,
-} from "./render";
+import { assembleRender, renderIntegration, type Render, type RenderOptions } from "./render";
 import { stackConfigOf, type StackFile } from "./stackFile";
 
 /** The principal ARN the mocked provider returned for the integration's role or user. */
@@ -29,7 +20,7 @@ function recordedPrincipalArn(plan: IntegrationPlan, resources: RecordedResource
 /** Run the program under mocks for a stack file and build the render. Throws ConfigError / PlanError. */
 export async function renderUnderMocks(stackFile: StackFile, options: RenderOptions = {}): Promise<Render> {
   const config: StackConfig = stackConfigOf(stackFile);
-  const { plans, buckets, keyPolicies } = planStack(config, stackFile.stack);
+  const stackPlan = planStack(config, stackFile.stack);
   const program =
     options.program ??
     (() => {
@@ -47,33 +38,21 @@ export async function renderUnderMocks(stackFile: StackFile, options: RenderOpti
     secretKeys: stackFile.secretKeys,
     liveBucketPolicies: options.liveBucketPolicies,
   });
-  const secrets = new Set([...run.secretValues, ...configSecrets(config, stackFile)]);
-
-  const violations = await validateResources(
-    run.resources
-      .filter((r) => r.custom)
-      .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.props) })),
-    packOptions(config, stackFile, options),
-  );
-  const render: Render = {
-    project: stackFile.project,
-    stack: stackFile.stack,
-    accountId: config.accountId,
-    vendors: renderedVendors(config),
-    integrations: plans.map((plan) =>
+  return assembleRender(stackFile, config, stackPlan, options, {
+    integrations: stackPlan.plans.map((plan) =>
       renderIntegration(plan, recordedPrincipalArn(plan, run.resources), run.result.handoffs[plan.integration.name]),
     ),
-    buckets: renderBuckets(buckets, plans),
     resources: run.resources.map((r) => ({
       type: r.type,
       name: r.name,
       parent: r.parent,
       props: withoutProviderCode(r.props),
     })),
-    keyPolicies,
-    violations,
-  };
-  return redact(render, secrets);
+    packResources: run.resources
+      .filter((r) => r.custom)
+      .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.props) })),
+    secrets: run.secretValues,
+  });
 }
 
 /** A dynamic resource's props carry its provider's serialized code, which is noise in a render. */
