@@ -17,6 +17,7 @@ import {
   UsageError,
 } from "./cli";
 import type { PolicyStatement } from "../model/policy/document";
+import { vendorSource } from "../model/vendors/registry";
 import { renderStack, type Render, type RenderedBucket, type RenderEngine } from "./render";
 
 const synthOptions = {
@@ -80,7 +81,7 @@ export function summaryLines(render: Render): string[] {
     const levels = Object.entries(vendor.levels)
       .map(([level, set]) => `${level} ${set.bucket.length + set.object.length} S3 + ${set.kms.length} KMS actions`)
       .join(", ");
-    out.push(`  ${vendor.id} (${vendor.displayName}; ${vendor.origin}, ${vendor.definedAt}): ${levels}`);
+    out.push(`  ${vendor.id} (${vendor.displayName}; ${vendorSource(vendor)}): ${levels}`);
   }
   out.push("");
   for (const integration of render.integrations) {

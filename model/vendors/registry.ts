@@ -11,6 +11,11 @@ export interface RegisteredVendor {
   readonly definedAt: string;
 }
 
+/** Where a vendor comes from, as messages and the synth summary say it: "built-in", or "config, vendors[0]". */
+export function vendorSource(vendor: Pick<RegisteredVendor, "origin" | "definedAt">): string {
+  return vendor.definedAt === vendor.origin ? vendor.origin : `${vendor.origin}, ${vendor.definedAt}`;
+}
+
 export class VendorRegistry {
   private readonly entries = new Map<string, RegisteredVendor>();
 
@@ -21,7 +26,7 @@ export class VendorRegistry {
       const existing = this.entries.get(vendor.profile.id);
       if (existing)
         problems.push(
-          `${vendor.definedAt}${vendor.origin === "config" ? ".id" : ""}: vendor "${vendor.profile.id}" is already defined (${existing.origin}, ${existing.definedAt})`,
+          `${vendor.definedAt}${vendor.origin === "config" ? ".id" : ""}: vendor "${vendor.profile.id}" is already defined (${vendorSource(existing)})`,
         );
       else this.entries.set(vendor.profile.id, vendor);
     }

@@ -142,7 +142,7 @@ describe("vendors defined in stack config", () => {
         'vendors[0].auth.modes.role.externalId: Invalid option: expected one of "generated"|"vendor-issued"',
         "vendors[0].extraConfig: unknown key",
         'vendors[0].auth.default: "accessKey" is not one of auth.modes (role)',
-        'vendors[1].id: vendor "aquarium" is already defined (built-in, built-in)',
+        'vendors[1].id: vendor "aquarium" is already defined (built-in)',
         'vendors[2].knownPrincipals[0]: "arn:aws:iam::210000000001:user/alice" is not a 12-digit account, account root ARN or role ARN',
         `integrations[0].vendor: "acme-label" is not a known vendor (known: ${builtInVendors.map((v) => v.id).join(", ")})`,
         `integrations[1].vendor: "nobody" is not a known vendor (known: ${builtInVendors.map((v) => v.id).join(", ")})`,

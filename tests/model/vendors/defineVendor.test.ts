@@ -133,7 +133,7 @@ describe("the vendor registry", () => {
     assert.throws(
       () =>
         parseStackConfig(stackConfig([acmeIntegration]), { vendors: [profile, { ...mlspace, displayName: "Mine" }] }),
-      /defineVendor\("mlspace"\): vendor "mlspace" is already defined \(built-in, built-in\)/,
+      /defineVendor\("mlspace"\): vendor "mlspace" is already defined \(built-in\)/,
     );
   });
 
