@@ -1,4 +1,5 @@
 // The peer comparison, growth and synth cold start of bench/results.json, as console lines and README lines.
+import { formatMiB, formatRatio, formatSeconds } from "./format";
 import type { GrowthSeries, LinearFit } from "./growth";
 import type { PeerEntry } from "./peer";
 import type { BenchResults } from "./results";
@@ -7,10 +8,6 @@ import type { BenchResults } from "./results";
 export const targetPeerWallRatio = 0.5;
 export const targetPeerRssRatio = 0.5;
 export const targetSynthColdStartMs = 1500;
-
-const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
-const mib = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(0)} MiB`);
-const ratio = (value: number | undefined) => (value === undefined ? "n/a" : value.toFixed(2));
 
 export const peerHeaders = [
   "V",
@@ -31,13 +28,13 @@ export function peerRows(entries: readonly PeerEntry[]): string[][] {
   return entries.map((entry) => [
     String(entry.vendors),
     String(entry.buckets),
-    seconds(entry.ours?.wallMs),
-    seconds(entry.cdk?.wallMs),
-    ratio(entry.wallRatio),
-    ratio(entry.cpuRatio),
-    mib(entry.ours?.rssMiB),
-    mib(entry.cdk?.rssMiB),
-    ratio(entry.rssRatio),
+    formatSeconds(entry.ours?.wallMs),
+    formatSeconds(entry.cdk?.wallMs),
+    formatRatio(entry.wallRatio),
+    formatRatio(entry.cpuRatio),
+    formatMiB(entry.ours?.rssMiB),
+    formatMiB(entry.cdk?.rssMiB),
+    formatRatio(entry.rssRatio),
     entry.ours ? String(entry.ours.resources) : "n/a",
     entry.cdk ? `${entry.cdk.resources} (${entry.cdk.stacks})` : "n/a",
     entry.error
@@ -70,9 +67,9 @@ export function growthLines(series: readonly GrowthSeries[]): string[] {
     (s) =>
       `V=${s.vendors}: ` +
       [
-        fitText("wall", s.wall, (ms) => seconds(ms)),
-        fitText("CPU", s.cpu, (ms) => seconds(ms)),
-        fitText("peak RSS", s.rss, (value) => mib(value)),
+        fitText("wall", s.wall, (ms) => formatSeconds(ms)),
+        fitText("CPU", s.cpu, (ms) => formatSeconds(ms)),
+        fitText("peak RSS", s.rss, (value) => formatMiB(value)),
       ].join("; "),
   );
 }
@@ -91,7 +88,7 @@ export function peerSummary(results: BenchResults): string[] {
     ...(results.peerNote ? [results.peerNote] : []),
     ...(cold
       ? [
-          `Cold start of \`npm run synth -- --stack dev\` (spawn to exit, ts-node --swc, transpile-only, npm's own start not counted): ${seconds(cold.medianMs)} median of ${cold.runsMs.length} (target < ${seconds(cold.target)}: ${verdict(cold.medianMs === undefined ? undefined : cold.medianMs < cold.target)}).`,
+          `Cold start of \`npm run synth -- --stack dev\` (spawn to exit, ts-node --swc, transpile-only, npm's own start not counted): ${formatSeconds(cold.medianMs)} median of ${cold.runsMs.length} (target < ${formatSeconds(cold.target)}: ${verdict(cold.medianMs === undefined ? undefined : cold.medianMs < cold.target)}).`,
         ]
       : []),
   ];

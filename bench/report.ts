@@ -1,5 +1,6 @@
 // Renders bench/results.json: the console table, and the README's benchmark region between its markers.
 import { readFileSync, writeFileSync } from "node:fs";
+import { formatMiB, formatMs, formatRatio } from "./format";
 import { growthLines, peerHeaders, peerRows, peerSummary } from "./peerReport";
 import type { BenchResults, EvaluationScenario, ResourceCountScenario } from "./results";
 
@@ -9,18 +10,7 @@ export const readmeEndMarker = "<!-- bench:end -->";
 const targetPackingRatio = 0.95;
 const targetResourceRatio = 1;
 
-export function formatMs(ms: number | undefined): string {
-  if (ms === undefined) return "n/a";
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 10 ? 0 : 2)} ms`;
-}
-
-export function formatMiB(kib: number | undefined): string {
-  return kib === undefined ? "n/a" : `${(kib / 1024).toFixed(0)} MiB`;
-}
-
-export function formatRatio(ratio: number | undefined, digits = 2): string {
-  return ratio === undefined ? "n/a" : ratio.toFixed(digits);
-}
+const kibToMib = (kib: number | undefined) => (kib === undefined ? undefined : kib / 1024);
 
 /** Columns padded to their widest cell; the first `leftAligned` columns read left to right, the rest are numbers. */
 export function textTable(headers: string[], rows: string[][], leftAligned = 1): string {
@@ -70,8 +60,8 @@ function evaluationRows(scenarios: EvaluationScenario[]): string[][] {
     formatMs(s.baseline?.medianSynthMs),
     formatRatio(s.wallRatio),
     formatRatio(s.cpuRatio),
-    formatMiB(s.ours?.medianPeakRssKiB),
-    formatMiB(s.baseline?.medianPeakRssKiB),
+    formatMiB(kibToMib(s.ours?.medianPeakRssKiB)),
+    formatMiB(kibToMib(s.baseline?.medianPeakRssKiB)),
     formatRatio(s.rssRatio),
     s.ours && s.baseline
       ? `${s.ours.runs.length}+${s.baseline.runs.length}`
