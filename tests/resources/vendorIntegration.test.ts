@@ -51,6 +51,35 @@ describe("VendorIntegration", () => {
     });
   });
 
+  it("puts an integration's access points on all its buckets under one BucketGrant, and hands each bucket its access point", async () => {
+    const isahit = {
+      name: "isahit-lab",
+      vendor: "isahit",
+      principal: "999888496268",
+      externalId: "a6fa9c7f-7f53-4a41-812d-a29f48288a94",
+      buckets: [
+        { name: "frames-a", region: "eu-west-3" },
+        { name: "frames-b", region: "eu-west-1" },
+      ],
+    };
+    const { resources, result } = await runProgram(stackConfig([isahit]));
+    const grant = onlyOfType(resources, "vendor-access:index:BucketGrant");
+    assert.equal(grant.name, "isahit-lab");
+    assert.equal(grant.parent, "isahit-lab");
+    const accessPoints = ofType(resources, "aws:s3/accessPoint:AccessPoint");
+    assert.deepEqual(
+      accessPoints.map((ap) => [ap.parent, ap.props.bucket, ap.props.region]),
+      [
+        ["isahit-lab", "frames-a", "eu-west-3"],
+        ["isahit-lab", "frames-b", "eu-west-1"],
+      ],
+    );
+    assert.deepEqual(
+      result.handoffs["isahit-lab"].buckets.map((b) => [b.name, b.accessPointArn]),
+      accessPoints.map((ap) => [ap.props.bucket, ap.state.arn]),
+    );
+  });
+
   it("merges two integrations on one bucket into one bucket policy holding both integrations' statements (exclusive mode)", async () => {
     const bucket = { name: "ml-datasets", region: "us-east-1", bucketPolicyMode: "exclusive" };
     const { resources } = await runProgram(

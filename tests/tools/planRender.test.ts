@@ -6,7 +6,11 @@ import { basename, resolve } from "node:path";
 import { benchStackName, generateStack } from "../../bench/configGenerator";
 import { renderFromPlan, type Render } from "../../tools/render";
 import { renderUnderMocks } from "../../tools/renderMocks";
-import { loadStackFile, type StackFile } from "../../tools/stackFile";
+import { planStack } from "../../model/stackPlan";
+import { sharedBucketContextOf } from "../../model/resourceSpecs";
+import { ownerKeyFor, selfManagedOrganization } from "../../model/sharedDocuments/ownership";
+import { renderSpecs } from "../../tools/renderSpecs";
+import { loadStackFile, stackConfigOf, type StackFile } from "../../tools/stackFile";
 import { testAccount } from "../helpers/program";
 
 const repositoryStackFiles = [
@@ -140,6 +144,27 @@ describe("render from the plan", function () {
       "aws:s3/accessPoint:AccessPoint",
     ])
       assert.ok(types.has(type), type);
+  });
+
+  it("keeps each access point at the URN the per-bucket BucketGrants of 0.1 gave it, so live stacks keep them", () => {
+    const config = stackConfigOf(modesStack);
+    const ownerKey = ownerKeyFor(selfManagedOrganization, modesStack.project, modesStack.stack);
+    const context = sharedBucketContextOf(config, ownerKey, []);
+    const { resources } = renderSpecs(planStack(config, modesStack.stack, ownerKey), modesStack, context);
+    const grants = resources.filter((r) => r.type === "vendor-access:index:BucketGrant");
+    assert.deepEqual(
+      grants.map((r) => [r.name, r.parent]),
+      [["isahit-lab", "isahit-lab"]],
+    );
+    // A URN names its parents' type tokens, not their names: one BucketGrant per integration leaves them unchanged.
+    const types =
+      "vendor-access:index:VendorIntegration$vendor-access:index:BucketGrant$aws:s3/accessPoint:AccessPoint";
+    assert.deepEqual(
+      resources.filter((r) => r.type === "aws:s3/accessPoint:AccessPoint").map((r) => r.urn),
+      ["owned-exports", "shared-images"].map(
+        (bucket) => `urn:pulumi:modes::vendor-access::${types}::isahit-lab--${bucket}-access-point`,
+      ),
+    );
   });
 
   it("keeps secrets out: vendor ExternalIds, generated ones and access keys show as [secret]", async () => {
