@@ -59,6 +59,7 @@ function evaluationRows(scenarios: EvaluationScenario[]): string[][] {
     formatMs(s.ours?.medianSynthMs),
     formatMs(s.baseline?.medianSynthMs),
     formatRatio(s.wallRatio),
+    formatRatio(s.pairedWallRatio),
     formatRatio(s.cpuRatio),
     formatMiB(kibToMib(s.ours?.medianPeakRssKiB)),
     formatMiB(kibToMib(s.baseline?.medianPeakRssKiB)),
@@ -79,6 +80,7 @@ const evaluationHeaders = [
   "wall ours",
   "wall base",
   "wall ratio",
+  "paired wall ratio",
   "CPU ratio",
   "RSS ours",
   "RSS base",
@@ -160,6 +162,7 @@ function evaluationConsoleLines(evaluation: BenchResults["evaluation"]): string[
   const out: string[] = [
     "1. Program evaluation at scale: synth under mocks, ours (components) against a baseline that registers the",
     "   same raw resources with the same documents and no components. Medians; ours and baseline alternate.",
+    "   Paired wall ratio: the median of each round's ratio (its two runs are adjacent); the target is judged on it.",
     "   CPU ratio: the same comparison over the children's CPU time, steadier than wall time on a shared machine.",
     `   Loader: ${evaluation.loader}.`,
     textTable(evaluationHeaders, evaluationRows(evaluation.scenarios), 0),
@@ -184,7 +187,7 @@ function evaluationConsoleLines(evaluation: BenchResults["evaluation"]): string[
       atScale
         .map(
           (s) =>
-            `V=${s.vendors.length} ${formatRatio(s.wallRatio)} (${verdict(s.wallRatio === undefined ? undefined : s.wallRatio <= evaluation.targetWallRatio)}; CPU ${formatRatio(s.cpuRatio)})`,
+            `V=${s.vendors.length} ${formatRatio(s.pairedWallRatio)} (${verdict(s.pairedWallRatio === undefined ? undefined : s.pairedWallRatio <= evaluation.targetWallRatio)}; medians ${formatRatio(s.wallRatio)}, CPU ${formatRatio(s.cpuRatio)})`,
         )
         .join(", "),
     "",
@@ -294,7 +297,7 @@ export function renderReadmeRegion(results: BenchResults): string {
   const rows = evaluationRows(evaluation.scenarios).map((row, index) => {
     const scenario = evaluation.scenarios[index];
     const counts = byPoint.get(`${scenario.vendors.length}/${scenario.bucketCount}`);
-    return [...row.slice(0, 11), formatRatio(counts?.ratio)];
+    return [...row.slice(0, 12), formatRatio(counts?.ratio)];
   });
   const lines = [
     `Measured ${results.generatedAt.slice(0, 10)} by \`npm run bench\` (${results.wallSeconds.toFixed(0)} s) on ${env.cpuModel}, ${env.cores} cores, Node ${env.node}; ` +
@@ -303,11 +306,13 @@ export function renderReadmeRegion(results: BenchResults): string {
         .join(", ")}. Full figures: \`bench/results.json\`.`,
     "",
     ...peerReadmeLines(results),
-    `Synth under mocks, ours against a baseline registering the same raw resources without components (medians of the runs shown; ` +
-      `target wall ratio ≤ ${evaluation.targetWallRatio} at B = 1000; the CPU ratio is steadier when other work shares the machine). ` +
+    `Synth under mocks, ours against a baseline registering the same custom resources with the same inputs and no components ` +
+      `(tests/bench/baseline.test.ts), each loading its own code inside the measurement; medians of the runs shown. The paired ` +
+      `wall ratio is the median of each round's ratio, its two runs adjacent: the target (≤ ${evaluation.targetWallRatio} at ` +
+      `B = 1000) is judged on it. The CPU ratio is steadier when other work shares the machine. ` +
       `The last column is our custom resources over the minimum AWS needs (target 1.0).`,
     "",
-    markdownTable([...evaluationHeaders.slice(0, 11), "resources / minimum"], rows),
+    markdownTable([...evaluationHeaders.slice(0, 12), "resources / minimum"], rows),
     "",
     `Packing (${packing.integration}): ` +
       packing.results

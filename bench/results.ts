@@ -28,6 +28,11 @@ export interface EvaluationScenario {
   wallRatio?: number;
   /** The same over CPU time, a cross-check when other work shares the machine. */
   cpuRatio?: number;
+  /**
+   * The median of each round's ours/baseline wall ratio: the two runs of a round are adjacent, so a slow spell of
+   * the machine slows both; the target is judged on it.
+   */
+  pairedWallRatio?: number;
   rssRatio?: number;
   /** Whether both programs registered the same custom resources, kind by kind. */
   sameCustomResources?: boolean;

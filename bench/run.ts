@@ -36,10 +36,10 @@ const vendorCounts = [1, 5];
 const bucketCounts = [1, 10, 100, 1000];
 const packingNameLengths = [3, 30, 63];
 /** Repeats per measurement; the biggest points get fewer when the time budget would not hold them. */
-const maxRepeats = 3;
+const maxRepeats = 5;
 /** The evaluation phase's share of the run: no repeat starts that would end after this many seconds. */
-const budgetSeconds = 260;
-/** The peer phase's share, from its own start: the whole bench stays within about fifteen minutes. */
+const budgetSeconds = 420;
+/** The peer phase's share, from its own start: the whole bench stays within about eighteen minutes. */
 const peerBudgetSeconds = 480;
 const targetWallRatio = 1.15;
 const targetPolicyPackRatio = 0.05;
@@ -183,6 +183,9 @@ function evaluationOf(point: ScalePoint): EvaluationScenario {
       ? {
           wallRatio: ours.medianSynthMs / baseline.medianSynthMs,
           cpuRatio: ours.medianSynthCpuMs / baseline.medianSynthCpuMs,
+          pairedWallRatio: median(
+            ours.runs.slice(0, baseline.runs.length).map((run, round) => run.synthMs / baseline.runs[round].synthMs),
+          ),
           rssRatio: ours.medianPeakRssKiB / baseline.medianPeakRssKiB,
           sameCustomResources: sameCounts(ours.customByKind, baseline.customByKind),
         }
