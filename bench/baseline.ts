@@ -128,7 +128,7 @@ export async function registerRawResources(config: StackConfig, stackName: strin
     const where = { ...writer, bucket: bucket.bucket, region: bucket.region };
     const statements = bucket.policy?.Statement ?? [];
     const rules = bucket.corsRules;
-    // S3 refuses a principal that does not exist yet: the policy waits for the roles and users it names.
+    // S3 refuses a principal that does not exist yet: the policy waits for the roles it names, as the program does.
     const named = bucket.contributions.filter((c) => c.statements.length > 0).map((c) => principals.get(c.owner));
     const dependsOn = named.filter((principal) => principal !== undefined);
     if (statements.length > 0)
