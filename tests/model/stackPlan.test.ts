@@ -4,6 +4,7 @@ import { parseStackConfig } from "../../model/config";
 import { PlanError } from "../../model/plan";
 import type { PolicyStatement } from "../../model/policy/document";
 import { mergedBucketPolicy, planStack, plannedBucket, type StackPlan } from "../../model/stackPlan";
+import { denyInsecureTransport } from "../helpers/statements";
 
 const account = "111122223333";
 const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -27,14 +28,7 @@ const isahit = (buckets: unknown[]) => ({
   cors: { origins: ["https://app.isahit.com"] },
   buckets,
 });
-const denyInsecure = {
-  Sid: "DenyInsecure",
-  Effect: "Deny",
-  Principal: "*",
-  Action: "s3:*",
-  Resource: ["arn:aws:s3:::images", "arn:aws:s3:::images/*"],
-  Condition: { Bool: { "aws:SecureTransport": "false" } },
-};
+const denyInsecure = denyInsecureTransport("images", "DenyInsecure");
 const isahitCors = {
   ID: `isahit-annotation--${owner}`,
   AllowedMethods: ["GET"],

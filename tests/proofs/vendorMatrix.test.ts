@@ -5,6 +5,7 @@ import { parseStackConfig } from "../../model/config";
 import { checkPassed, serviceActions, type Check, type IntegrationProof } from "../../tools/proof/integrationProof";
 import { proveStack } from "../../tools/proof/stackProof";
 import { proofCases, type ProofCase } from "./proofCases";
+import { denyInsecureTransport } from "../helpers/statements";
 
 function describeFailures(proof: IntegrationProof): string {
   return proof.checks
@@ -125,14 +126,7 @@ describe("least-privilege proofs over generated configs", () => {
 
   it("proves a grant on an exclusive bucket whose baseline keeps a TLS-only Deny and a log-delivery service statement", async () => {
     const baselineStatements = [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: ["arn:aws:s3:::team-logs", "arn:aws:s3:::team-logs/*"],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport("team-logs"),
       {
         Sid: "S3ServerAccessLogs",
         Effect: "Allow",

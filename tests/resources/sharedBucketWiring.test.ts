@@ -8,20 +8,14 @@ import { sharedDocumentProviderVersion } from "../../providers/sharedDocumentPro
 import { componentTypes } from "../../model/resourceSpecs";
 import { uncoordinatedWarning } from "../../program/preflight";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "../helpers/statements";
 
 /** The mocks' organisation, project and stack, as the program hashes them. */
 const key = ownerKeyFor("organization", "vendor-access", "dev");
 
 const account = "111122223333";
 const dynamicType = "pulumi-nodejs:dynamic:Resource";
-const denyInsecure = {
-  Sid: "DenyInsecureTransport",
-  Effect: "Deny",
-  Principal: "*",
-  Action: "s3:*",
-  Resource: ["arn:aws:s3:::ml-datasets", "arn:aws:s3:::ml-datasets/*"],
-  Condition: { Bool: { "aws:SecureTransport": "false" } },
-};
+const denyInsecure = denyInsecureTransport("ml-datasets");
 
 function integrations(bucket: Record<string, unknown>) {
   return [

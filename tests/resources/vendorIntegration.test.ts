@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlanError } from "../../model/plan";
 import { isSecretWrapper } from "../../tools/mockEngine";
 import { documentProp, onlyOfType, ofType, runProgram, stackConfig, testOwnerKey } from "../helpers/program";
+import { denyInsecureTransport } from "../helpers/statements";
 
 const aquarium = (buckets: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
   name: "aquarium-labels",
@@ -101,14 +102,7 @@ describe("VendorIntegration", () => {
   });
 
   it("keeps an exclusive bucket's baseline statements in the policy it owns", async () => {
-    const baseline = {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: ["arn:aws:s3:::ml-datasets", "arn:aws:s3:::ml-datasets/*"],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    };
+    const baseline = denyInsecureTransport("ml-datasets");
     const { resources } = await runProgram(
       stackConfig([
         mlspace([

@@ -12,6 +12,7 @@ import { ownerKeyFor, selfManagedOrganization } from "../../model/sharedDocument
 import { renderSpecs } from "../../tools/renderSpecs";
 import { loadStackFile, stackConfigOf, type StackFile } from "../../tools/stackFile";
 import { testAccount } from "../helpers/program";
+import { denyInsecureTransport } from "../helpers/statements";
 
 const repositoryStackFiles = [
   loadStackFile({ stack: "dev" }),
@@ -43,14 +44,7 @@ function configMap(raw: Record<string, unknown>): Record<string, string> {
 }
 
 const kmsKey = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const baseline = {
-  Sid: "DenyInsecureTransport",
-  Effect: "Deny",
-  Principal: "*",
-  Action: "s3:*",
-  Resource: ["arn:aws:s3:::owned-exports", "arn:aws:s3:::owned-exports/*"],
-  Condition: { Bool: { "aws:SecureTransport": "false" } },
-};
+const baseline = denyInsecureTransport("owned-exports");
 
 /** Exclusive buckets with baseline statements, an access-key integration, CORS, a named access point, KMS, coordination. */
 const modesStack = generatedStackFile(

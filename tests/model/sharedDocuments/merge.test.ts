@@ -24,6 +24,7 @@ import {
   type LiveCorsRule,
   type LivePolicy,
 } from "../../../model/sharedDocuments/merge";
+import { denyInsecureTransport } from "../../helpers/statements";
 
 const prefix = "aquarium-labels--dev--";
 const ours = (suffix: string, actions = ["s3:GetObject"]): PolicyStatement => ({
@@ -39,14 +40,7 @@ const foreign: LivePolicy = {
   Version: "2012-10-17",
   Id: "CustomerPolicy",
   Statement: [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: ["arn:aws:s3:::shared-bucket", "arn:aws:s3:::shared-bucket/*"],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("shared-bucket"),
     {
       Sid: "AuditRead",
       Effect: "Allow",
